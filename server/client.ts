@@ -1,0 +1,145 @@
+// One connection: its request parser, its reply writer, and the per-client
+// state commands read (database, protocol, auth, name, reply mode). Every
+// command parsed from one socket read runs before the replies leave, in one
+// socket write.
+
+import type { Socket } from 'node:net';
+import { RequestParser, type RequestSink } from './resp/request-parser.js';
+import { ReplyWriter } from './resp/writer.js';
+import type { Db } from './keyspace.js';
+import type { Server } from './server.js';
+import { execute } from './dispatch.js';
+
+export class Client implements RequestSink {
+  readonly id: number;
+  readonly reply = new ReplyWriter();
+  readonly parser: RequestParser;
+  readonly createdAt: number;
+  lastInteraction: number;
+  dbIndex = 0;
+  name = '';
+  libName = '';
+  libVersion = '';
+  authenticated: boolean;
+  user = 'default';
+  /** Name of the last command run, for CLIENT LIST's cmd field. */
+  lastCommand = 'NULL';
+  /** CLIENT REPLY OFF. */
+  replyOff = false;
+  /** CLIENT REPLY SKIP: set by the SKIP command, it drops the reply of the next command. */
+  replySkipNext = false;
+  replySkip = false;
+  noEvict = false;
+  noTouch = false;
+  isMonitor = false;
+  closing = false;
+  /** Commands waiting while this client cannot run them (e.g. it is blocked). Their buffers are owned copies. */
+  readonly backlog: Buffer[][] = [];
+  /** Set while a command that blocks holds this client (issue: blocking lists). */
+  blocked = false;
+  /** Bytes read from / written to the socket, for INFO stats. */
+  readonly remoteAddress: string;
+  readonly localAddress: string;
+  netInput = 0;
+  lastCommandBytes = 0;
+
+  constructor(
+    readonly server: Server,
+    readonly socket: Socket | null,
+    id: number,
+  ) {
+    this.id = id;
+    this.createdAt = server.clock.now();
+    this.lastInteraction = this.createdAt;
+    this.authenticated = server.config.string('requirepass') === '';
+    this.remoteAddress = socket ? formatAddress(socket.remoteAddress, socket.remotePort) : '';
+    this.localAddress = socket ? formatAddress(socket.localAddress, socket.localPort) : '';
+    this.parser = new RequestParser(this, {
+      maxBulkLength: () => server.limits.protoMaxBulkLen,
+      queryBufferLimit: () => server.limits.clientQueryBufferLimit,
+      authenticated: () => this.authenticated,
+    });
+  }
+
+  get db(): Db {
+    return this.server.dbs[this.dbIndex];
+  }
+
+  get resp(): 2 | 3 {
+    return this.reply.resp;
+  }
+
+  /** A socket read: parse it, run what it holds, write every reply at once. */
+  onData(chunk: Buffer): void {
+    if (this.closing) return;
+    this.server.clock.refresh();
+    this.lastInteraction = this.server.clock.now();
+    this.netInput += chunk.length;
+    this.server.stats.netInputBytes += chunk.length;
+    this.parser.feed(chunk);
+    this.flush();
+  }
+
+  onCommand(argv: Buffer[]): void {
+    if (this.closing) return;
+    if (this.blocked || this.backlog.length > 0) {
+      this.backlog.push(argv.map((b) => Buffer.from(b)));
+      return;
+    }
+    execute(this.server, this, argv);
+  }
+
+  /** Runs commands queued while blocked; called when the client is released. */
+  drainBacklog(): void {
+    while (!this.blocked && !this.closing && this.backlog.length > 0) {
+      execute(this.server, this, this.backlog.shift()!);
+    }
+    this.flush();
+  }
+
+  onProtocolError(message: string): void {
+    this.reply.error(`ERR Protocol error: ${message}`);
+    this.server.log('verbose', `Protocol error (${message}) from client: ${this.describe()}`);
+    this.closeAfterReply();
+  }
+
+  onQueryBufferLimit(): void {
+    this.server.log('warning', `Closing client that reached max query buffer length: ${this.describe()}`);
+    this.close();
+  }
+
+  /** Writes pending replies to the socket in one write. */
+  flush(): void {
+    const out = this.reply.take();
+    if (out !== null && this.socket !== null && !this.socket.destroyed) {
+      this.server.stats.netOutputBytes += out.length;
+      this.socket.write(out);
+    }
+    if (this.closing && this.socket !== null && !this.socket.destroyed) this.socket.end();
+  }
+
+  /** Replies written outside a socket read (pub/sub, unblocking) leave at the end of this turn. */
+  scheduleFlush(): void {
+    this.server.scheduleFlush(this);
+  }
+
+  closeAfterReply(): void {
+    this.closing = true;
+  }
+
+  close(): void {
+    this.closing = true;
+    if (this.socket !== null) this.socket.destroy();
+  }
+
+  describe(): string {
+    return `id=${this.id} addr=${this.remoteAddress} laddr=${this.localAddress} name=${this.name}`;
+  }
+}
+
+/** ip:port as Redis prints it, IPv6 in brackets. */
+function formatAddress(address: string | undefined, port: number | undefined): string {
+  if (address === undefined) return '?:0';
+  const host = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}

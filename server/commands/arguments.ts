@@ -1,0 +1,52 @@
+// Argument parsing shared by every family, with Redis's error texts.
+
+import { Errors, ReplyError } from '../errors.js';
+
+const MAX_INTEGER_TEXT = 20;
+
+/**
+ * A signed 64-bit integer argument as Redis's string2ll takes it (no spaces,
+ * no '+', no leading zeros). Values beyond 2^53 are refused too: embedis keeps
+ * integers as JS numbers, and an imprecise value would be a silent lie.
+ */
+export function parseInteger(arg: Buffer, error: string = Errors.notInteger): number {
+  const n = arg.length;
+  if (n === 0 || n > MAX_INTEGER_TEXT) throw new ReplyError(error);
+  let i = 0;
+  let negative = false;
+  if (arg[0] === 0x2d) {
+    negative = true;
+    i = 1;
+    if (n === 1) throw new ReplyError(error);
+  }
+  if (arg[i] === 0x30) {
+    if (n === 1) return 0;
+    throw new ReplyError(error);
+  }
+  let value = 0;
+  for (; i < n; i++) {
+    const d = arg[i] - 0x30;
+    if (d < 0 || d > 9) throw new ReplyError(error);
+    value = value * 10 + d;
+  }
+  if (value > Number.MAX_SAFE_INTEGER) {
+    return parseBigInteger(arg, error);
+  }
+  return negative ? -value : value;
+}
+
+const INT64_MAX = 9223372036854775807n;
+const INT64_MIN = -9223372036854775808n;
+
+/** Out of the double-exact range: accepted if within int64, as a (rounded) number. */
+function parseBigInteger(arg: Buffer, error: string): number {
+  const big = BigInt(arg.latin1Slice(0, arg.length));
+  if (big > INT64_MAX || big < INT64_MIN) throw new ReplyError(error);
+  return Number(big);
+}
+
+/** The same, as an exact bigint, for arithmetic that must not round (INCRBY). */
+export function parseInt64(arg: Buffer, error: string = Errors.notInteger): bigint {
+  parseInteger(arg, error);
+  return BigInt(arg.latin1Slice(0, arg.length));
+}

@@ -1,0 +1,41 @@
+// The command table: every family's rows, indexed by lowercase name.
+
+import { Command, type CommandDef } from './types.js';
+import { connectionCommands } from './connection.js';
+import { introspectionCommands } from './introspection.js';
+import { serverCommands } from './server.js';
+import { configCommands } from './config.js';
+import { stringCommands } from './strings.js';
+import { keyCommands } from './keys.js';
+
+export const commandDefs: readonly CommandDef[] = [
+  ...connectionCommands,
+  ...introspectionCommands,
+  ...serverCommands,
+  ...configCommands,
+  ...stringCommands,
+  ...keyCommands,
+];
+
+export class CommandTable {
+  readonly byName = new Map<string, Command>();
+
+  constructor(defs: readonly CommandDef[]) {
+    for (const def of defs) {
+      if (this.byName.has(def.name)) throw new Error(`command ${def.name} declared twice`);
+      this.byName.set(def.name, new Command(def));
+    }
+  }
+
+  get(lowercaseName: string): Command | undefined {
+    return this.byName.get(lowercaseName);
+  }
+
+  /** Every command and subcommand, for INFO commandstats and CONFIG RESETSTAT. */
+  *all(): Generator<Command> {
+    for (const command of this.byName.values()) {
+      yield command;
+      if (command.subcommands) yield* command.subcommands.values();
+    }
+  }
+}

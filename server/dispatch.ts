@@ -1,0 +1,120 @@
+// The command path, as Redis's processCommand: lookup -> arity -> auth ->
+// (hooks for pub/sub mode, maxmemory and MULTI, filled by their families) ->
+// call -> stats. Handlers never repeat these checks.
+
+import './bytes.js';
+import type { Client } from './client.js';
+import type { Command } from './commands/types.js';
+import { Errors, ReplyError, unknownCommandError } from './errors.js';
+import type { Server } from './server.js';
+
+/** Lowercase ASCII command name from the first argument, without a regex. */
+function commandName(arg: Buffer): string {
+  const name = arg.latin1Slice(0, arg.length);
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c >= 65 && c <= 90) return name.toLowerCase();
+  }
+  return name;
+}
+
+/** Finds the command (or subcommand) argv names; replies the error and returns null if none. */
+export function resolveCommand(server: Server, client: Client, argv: Buffer[]): Command | null {
+  const name = commandName(argv[0]);
+  let command = server.commands.get(name);
+  if (command === undefined) {
+    rejectCommand(server, client, null, unknownCommandError(argv[0].latin1Slice(0, argv[0].length), argv));
+    return null;
+  }
+  if (command.subcommands !== null) {
+    if (argv.length === 1) {
+      rejectCommand(server, client, command, Errors.arity(command.fullName));
+      return null;
+    }
+    const sub = command.subcommands.get(commandName(argv[1]));
+    if (sub === undefined) {
+      rejectCommand(server, client, command, Errors.unknownSubcommand(argv[1].latin1Slice(0, argv[1].length), command.name));
+      return null;
+    }
+    command = sub;
+  }
+  const arity = command.arity;
+  if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
+    rejectCommand(server, client, command, Errors.arity(command.fullName));
+    return null;
+  }
+  return command;
+}
+
+export function execute(server: Server, client: Client, argv: Buffer[]): void {
+  const first = argv[0];
+  // An HTTP request line or header on the port: Redis logs it as an attack and drops the connection.
+  if (first.length === 5 || first.length === 4) {
+    const name = commandName(first);
+    if (name === 'host:' || name === 'post') {
+      server.log('warning', 'Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands to Redis. Connection aborted.');
+      client.close();
+      return;
+    }
+  }
+  const command = resolveCommand(server, client, argv);
+  if (command === null) return;
+
+  if (!client.authenticated && !command.isNoAuth) {
+    rejectCommand(server, client, command, Errors.noAuth);
+    return;
+  }
+  for (const check of server.commandChecks) {
+    const refusal = check(client, command, argv);
+    if (refusal !== null) {
+      if (refusal !== '') rejectCommand(server, client, command, refusal);
+      return;
+    }
+  }
+  call(server, client, command, argv);
+}
+
+/** Runs a resolved and admitted command: the handler, then stats, slowlog and monitors. */
+export function call(server: Server, client: Client, command: Command, argv: Buffer[]): void {
+  const replyMark = client.reply.mark();
+  const errorsBefore = server.stats.errorReplies;
+  if (server.monitors.size > 0 && !command.skipMonitor) server.feedMonitors(client, argv);
+  const started = performance.now();
+  try {
+    command.def.handler!(client, argv);
+  } catch (error) {
+    if (error instanceof ReplyError) {
+      replyError(server, client, error.text);
+    } else {
+      server.log('warning', `Internal error in ${command.fullName}: ${(error as Error).stack ?? error}`);
+      replyError(server, client, `ERR internal error in '${command.fullName}': ${(error as Error).message}`);
+    }
+  }
+  const micros = Math.round((performance.now() - started) * 1000);
+  command.calls++;
+  command.usec += micros;
+  if (server.stats.errorReplies !== errorsBefore) command.failedCalls++;
+  server.stats.totalCommands++;
+  client.lastCommand = command.fullName;
+  if (!command.skipSlowlog) server.slowlog.consider(client, argv, micros);
+  if (client.replyOff || client.replySkip || client.replySkipNext) applyReplyMode(client, replyMark);
+}
+
+/** CLIENT REPLY OFF/SKIP: the replies are produced, then dropped (as Redis drops them in addReply). */
+function applyReplyMode(client: Client, mark: number): void {
+  if (client.replyOff || client.replySkip) client.reply.rewind(mark);
+  client.replySkip = client.replySkipNext;
+  client.replySkipNext = false;
+}
+
+/** An error reply, counted in errorstats as Redis counts them (by the first word). */
+export function replyError(server: Server, client: Client, text: string): void {
+  client.reply.error(text);
+  server.countError(text);
+}
+
+/** A command refused before it ran: an error reply and a rejected call. */
+function rejectCommand(server: Server, client: Client, command: Command | null, text: string): void {
+  if (command !== null) command.rejectedCalls++;
+  replyError(server, client, text);
+}

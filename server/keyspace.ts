@@ -1,0 +1,206 @@
+// A database: the key -> entry map, plus two dense arrays (all entries, and
+// entries with a TTL) that give O(1) random picks for RANDOMKEY, eviction
+// sampling and active expiry. Each entry remembers its slot in both arrays so
+// removal is a swap with the last element.
+
+import type { Clock } from './clock.js';
+
+export type ValueType = 'string' | 'list' | 'set' | 'zset' | 'hash';
+
+/** Where the keyspace reports what happens on its own (expiry), so effects stay in one place. */
+export interface KeyspaceHost {
+  readonly clock: Clock;
+  /** A key was found expired and removed (lazily or by the active cycle). */
+  keyExpired(db: Db, key: string): void;
+  readonly stats: { keyspaceHits: number; keyspaceMisses: number };
+}
+
+const NO_TTL = -1;
+
+export class Entry {
+  /** Index in Db.entries. */
+  slot = -1;
+  /** Index in Db.expiring, or -1. */
+  ttlSlot = -1;
+  /** Absolute unix time in ms, or -1 for no TTL. */
+  expireAt = NO_TTL;
+  /** Clock time (ms) of the last access, for OBJECT IDLETIME and LRU eviction. */
+  lastAccess: number;
+
+  constructor(
+    readonly key: string,
+    public type: ValueType,
+    public value: unknown,
+    now: number,
+  ) {
+    this.lastAccess = now;
+  }
+
+  get hasTtl(): boolean {
+    return this.expireAt !== NO_TTL;
+  }
+}
+
+/** Keys Redis looks at with lookupKey* flags: reads touch the LRU clock and count hits. */
+export class Db {
+  readonly map = new Map<string, Entry>();
+  readonly entries: Entry[] = [];
+  readonly expiring: Entry[] = [];
+
+  constructor(
+    public id: number,
+    private readonly host: KeyspaceHost,
+  ) {}
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  get expiresCount(): number {
+    return this.expiring.length;
+  }
+
+  /** The entry without expiry checks or side effects (DEBUG, snapshots). */
+  peek(key: string): Entry | undefined {
+    return this.map.get(key);
+  }
+
+  /** The live entry: an expired one is removed and reported, and undefined returned. */
+  lookup(key: string): Entry | undefined {
+    const entry = this.map.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.expireAt !== NO_TTL && this.host.clock.now() > entry.expireAt) {
+      this.expire(entry);
+      return undefined;
+    }
+    return entry;
+  }
+
+  /** A read: counts a hit or miss and touches the access clock (unless noTouch). */
+  lookupRead(key: string, noTouch = false): Entry | undefined {
+    const entry = this.lookup(key);
+    if (entry === undefined) {
+      this.host.stats.keyspaceMisses++;
+      return undefined;
+    }
+    this.host.stats.keyspaceHits++;
+    if (!noTouch) entry.lastAccess = this.host.clock.now();
+    return entry;
+  }
+
+  /** A write: the live entry, access clock touched; no hit/miss accounting. */
+  lookupWrite(key: string): Entry | undefined {
+    const entry = this.lookup(key);
+    if (entry !== undefined) entry.lastAccess = this.host.clock.now();
+    return entry;
+  }
+
+  /** Adds a key that is known to be absent (or expired-and-removed). */
+  add(key: string, type: ValueType, value: unknown): Entry {
+    const entry = new Entry(key, type, value, this.host.clock.now());
+    entry.slot = this.entries.length;
+    this.entries.push(entry);
+    this.map.set(key, entry);
+    return entry;
+  }
+
+  /**
+   * SET semantics: replaces the value (any type) of key or adds it. The TTL is
+   * dropped unless keepTtl. Returns the entry.
+   */
+  set(key: string, type: ValueType, value: unknown, keepTtl = false): Entry {
+    const existing = this.lookup(key);
+    if (existing === undefined) return this.add(key, type, value);
+    existing.type = type;
+    existing.value = value;
+    existing.lastAccess = this.host.clock.now();
+    if (!keepTtl) this.persist(existing);
+    return existing;
+  }
+
+  /** Removes key if present (expired or not). Returns whether it was there. */
+  remove(key: string): boolean {
+    const entry = this.map.get(key);
+    if (entry === undefined) return false;
+    this.detach(entry);
+    return true;
+  }
+
+  private detach(entry: Entry): void {
+    this.map.delete(entry.key);
+    swapRemove(this.entries, entry.slot, setSlot);
+    if (entry.ttlSlot >= 0) swapRemove(this.expiring, entry.ttlSlot, setTtlSlot);
+    entry.slot = -1;
+    entry.ttlSlot = -1;
+  }
+
+  /** Removes an entry found expired and reports it. */
+  expire(entry: Entry): void {
+    this.detach(entry);
+    this.host.keyExpired(this, entry.key);
+  }
+
+  /** Whether the entry's TTL has passed (it may still be in the map). */
+  isExpired(entry: Entry): boolean {
+    return entry.expireAt !== NO_TTL && this.host.clock.now() > entry.expireAt;
+  }
+
+  setExpire(entry: Entry, at: number): void {
+    entry.expireAt = at;
+    if (entry.ttlSlot < 0) {
+      entry.ttlSlot = this.expiring.length;
+      this.expiring.push(entry);
+    }
+  }
+
+  /** Drops the TTL; returns whether there was one. */
+  persist(entry: Entry): boolean {
+    if (entry.expireAt === NO_TTL) return false;
+    entry.expireAt = NO_TTL;
+    swapRemove(this.expiring, entry.ttlSlot, setTtlSlot);
+    entry.ttlSlot = -1;
+    return true;
+  }
+
+  /** A random live key, removing expired ones met on the way (as RANDOMKEY does). */
+  randomEntry(): Entry | undefined {
+    for (let tries = 0; this.entries.length > 0; tries++) {
+      const entry = this.entries[(Math.random() * this.entries.length) | 0];
+      if (!this.isExpired(entry)) return entry;
+      // When every key is volatile and expired, stop after a while and give one back anyway.
+      if (tries >= 100 && this.expiring.length === this.entries.length) return entry;
+      this.expire(entry);
+    }
+    return undefined;
+  }
+
+  randomVolatile(): Entry | undefined {
+    const n = this.expiring.length;
+    return n === 0 ? undefined : this.expiring[(Math.random() * n) | 0];
+  }
+
+  /** Removes every key. Returns how many there were. */
+  clear(): number {
+    const n = this.entries.length;
+    this.map.clear();
+    this.entries.length = 0;
+    this.expiring.length = 0;
+    return n;
+  }
+}
+
+function setSlot(entry: Entry, slot: number): void {
+  entry.slot = slot;
+}
+
+function setTtlSlot(entry: Entry, slot: number): void {
+  entry.ttlSlot = slot;
+}
+
+function swapRemove(array: Entry[], index: number, place: (e: Entry, slot: number) => void): void {
+  const last = array.pop()!;
+  if (index < array.length) {
+    array[index] = last;
+    place(last, index);
+  }
+}

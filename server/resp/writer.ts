@@ -1,0 +1,206 @@
+// One reply writer for both protocols. Handlers say what they mean (a map, a
+// set, a double, a null) and the writer encodes it for the client's RESP
+// version. Replies accumulate in a slab that is flushed once per socket read:
+// flushed bytes are never overwritten (the socket may still hold them), so a
+// flush costs no copy and a slab is replaced only when full.
+
+import '../bytes.js';
+import { formatDouble } from './number-format.js';
+
+const SLAB_SIZE = 64 * 1024;
+const CRLF = 0x0a0d; // "\r\n" as a little-endian uint16
+
+export type RespVersion = 2 | 3;
+
+const smallIntegerReplies: Buffer[] = [];
+for (let i = -1; i <= 1024; i++) smallIntegerReplies.push(Buffer.from(`:${i}\r\n`, 'latin1'));
+
+export class ReplyWriter {
+  resp: RespVersion = 2;
+  private slab: Buffer = Buffer.allocUnsafe(SLAB_SIZE);
+  private start = 0;
+  private pos = 0;
+
+  /** Bytes written since the last take(). */
+  get pending(): number {
+    return this.pos - this.start;
+  }
+
+  /** Current write position; with rewind() it lets a caller drop replies (CLIENT REPLY OFF). */
+  mark(): number {
+    return this.pos;
+  }
+
+  rewind(mark: number): void {
+    if (mark >= this.start && mark <= this.pos) this.pos = mark;
+  }
+
+  /** Hands out the pending bytes (to be written to the socket) and starts a new batch. */
+  take(): Buffer | null {
+    if (this.pos === this.start) return null;
+    const out = this.slab.subarray(this.start, this.pos);
+    this.start = this.pos;
+    if (this.slab.length - this.pos < 1024) this.newSlab(SLAB_SIZE);
+    return out;
+  }
+
+  private newSlab(minimum: number): void {
+    const pendingBytes = this.pos - this.start;
+    const size = Math.max(SLAB_SIZE, minimum + pendingBytes);
+    const next = Buffer.allocUnsafe(size);
+    if (pendingBytes > 0) this.slab.copy(next, 0, this.start, this.pos);
+    this.slab = next;
+    this.start = 0;
+    this.pos = pendingBytes;
+  }
+
+  private reserve(n: number): void {
+    if (this.pos + n > this.slab.length) this.newSlab(n);
+  }
+
+  private ascii(s: string): void {
+    const n = s.length;
+    this.reserve(n + 2);
+    const slab = this.slab;
+    let p = this.pos;
+    if (n < 48) {
+      for (let i = 0; i < n; i++) slab[p++] = s.charCodeAt(i);
+    } else {
+      p += slab.latin1Write(s, p, n);
+    }
+    slab.writeUInt16LE(CRLF, p);
+    this.pos = p + 2;
+  }
+
+  private header(prefix: number, n: number): void {
+    this.reserve(24);
+    this.slab[this.pos++] = prefix;
+    this.ascii(String(n));
+  }
+
+  /** Raw protocol bytes, already encoded. */
+  raw(bytes: Buffer): void {
+    this.reserve(bytes.length);
+    bytes.copy(this.slab, this.pos);
+    this.pos += bytes.length;
+  }
+
+  ok(): void {
+    this.simple('OK');
+  }
+
+  simple(s: string): void {
+    this.reserve(1);
+    this.slab[this.pos++] = 0x2b; // '+'
+    this.ascii(s);
+  }
+
+  error(text: string): void {
+    this.reserve(1);
+    this.slab[this.pos++] = 0x2d; // '-'
+    this.ascii(text);
+  }
+
+  integer(n: number | bigint): void {
+    if (typeof n === 'number' && n >= -1 && n <= 1024 && Number.isInteger(n)) {
+      this.raw(smallIntegerReplies[n + 1]);
+      return;
+    }
+    this.header(0x3a, n as number); // ':'
+  }
+
+  /** A bulk string held as latin1 text (one char per byte). */
+  bulk(s: string): void {
+    const n = s.length;
+    this.header(0x24, n); // '$'
+    this.reserve(n + 2);
+    const slab = this.slab;
+    let p = this.pos;
+    if (n < 48) {
+      for (let i = 0; i < n; i++) slab[p++] = s.charCodeAt(i);
+    } else {
+      p += slab.latin1Write(s, p, n);
+    }
+    slab.writeUInt16LE(CRLF, p);
+    this.pos = p + 2;
+  }
+
+  bulkBuffer(b: Buffer): void {
+    this.header(0x24, b.length);
+    this.reserve(b.length + 2);
+    b.copy(this.slab, this.pos);
+    this.pos += b.length;
+    this.slab.writeUInt16LE(CRLF, this.pos);
+    this.pos += 2;
+  }
+
+  /** Bulk string or null. */
+  bulkOrNull(s: string | null | undefined): void {
+    if (s == null) this.nullBulk();
+    else this.bulk(s);
+  }
+
+  /** The null of a missing string: $-1 in RESP2, _ in RESP3. */
+  nullBulk(): void {
+    this.ascii(this.resp === 3 ? '_' : '$-1');
+  }
+
+  /** The null of a missing aggregate: *-1 in RESP2, _ in RESP3. */
+  nullArray(): void {
+    this.ascii(this.resp === 3 ? '_' : '*-1');
+  }
+
+  array(n: number): void {
+    this.header(0x2a, n); // '*'
+  }
+
+  /** n key/value pairs: a map in RESP3, a flat array in RESP2. */
+  map(n: number): void {
+    if (this.resp === 3) this.header(0x25, n); // '%'
+    else this.header(0x2a, n * 2);
+  }
+
+  set(n: number): void {
+    this.header(this.resp === 3 ? 0x7e : 0x2a, n); // '~'
+  }
+
+  push(n: number): void {
+    this.header(this.resp === 3 ? 0x3e : 0x2a, n); // '>'
+  }
+
+  /** A double: RESP3 ',' type, RESP2 bulk string, both "%.17g". */
+  double(d: number): void {
+    const text = formatDouble(d);
+    if (this.resp === 3) {
+      this.reserve(1);
+      this.slab[this.pos++] = 0x2c; // ','
+      this.ascii(text);
+    } else {
+      this.bulk(text);
+    }
+  }
+
+  bool(b: boolean): void {
+    if (this.resp === 3) this.ascii(b ? '#t' : '#f');
+    else this.integer(b ? 1 : 0);
+  }
+
+  /** Verbatim text (INFO, CLIENT LIST …): '=' in RESP3, bulk string in RESP2. */
+  verbatim(text: string, format = 'txt'): void {
+    if (this.resp === 3) {
+      const body = `${format}:${text}`;
+      this.header(0x3d, body.length); // '='
+      this.reserve(body.length + 2);
+      this.pos += this.slab.latin1Write(body, this.pos);
+      this.slab.writeUInt16LE(CRLF, this.pos);
+      this.pos += 2;
+    } else {
+      this.bulk(text);
+    }
+  }
+
+  bulkArray(items: readonly string[]): void {
+    this.array(items.length);
+    for (const s of items) this.bulk(s);
+  }
+}
