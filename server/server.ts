@@ -112,8 +112,26 @@ export class Server implements KeyspaceHost {
 
   keyExpired(db: Db, key: string): void {
     this.stats.expiredKeys++;
+    this.keyChanged(db, key, 'x', 'expired');
+  }
+
+  /**
+   * Every write goes through here: it counts toward save rules, wakes WATCH /
+   * tracking / blocked-client listeners, and emits the keyspace notification
+   * `event` of class `eventClass` (Redis's notify-keyspace-events letters:
+   * 'g' generic, '$' string, 'l' list, 's' set, 'h' hash, 'z' zset, 'x' expired …).
+   */
+  keyChanged(db: Db, key: string, eventClass: string, event: string): void {
     this.dirty++;
     this.signalKeyModified(db, key);
+    if (this.keyspaceEventListeners.length > 0) this.notifyKeyspaceEvent(eventClass, event, key, db.id);
+  }
+
+  /** Keyspace notifications: listeners receive (class, event, key, db). Filled in by the pub/sub family. */
+  readonly keyspaceEventListeners: Array<(eventClass: string, event: string, key: string, dbId: number) => void> = [];
+
+  notifyKeyspaceEvent(eventClass: string, event: string, key: string, dbId: number): void {
+    for (const listener of this.keyspaceEventListeners) listener(eventClass, event, key, dbId);
   }
 
   signalKeyModified(db: Db, key: string): void {

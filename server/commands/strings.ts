@@ -34,8 +34,7 @@ export const stringCommands: CommandDef[] = [
     handler(client, argv) {
       const key = argv[1].latin1Slice(0, argv[1].length);
       client.db.set(key, 'string', argv[2].latin1Slice(0, argv[2].length));
-      client.server.dirty++;
-      client.server.signalKeyModified(client.db, key);
+      client.server.keyChanged(client.db, key, '$', 'set');
       client.reply.ok();
     },
   },
