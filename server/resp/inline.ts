@@ -48,7 +48,8 @@ export function splitInlineArgs(line: string): string[] | null {
         } else {
           current += c;
         }
-      } else if (c === undefined || isSpace(c)) {
+      } else if (c === undefined || c === ' ' || c === '\n' || c === '\r' || c === '\t' || c === '\0') {
+        // An unquoted word ends only at these (Redis skips \v and \f between words but keeps them inside one).
         done = true;
       } else if (c === '"') {
         inDouble = true;

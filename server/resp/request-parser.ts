@@ -48,6 +48,8 @@ export class RequestParser {
   /** Bytes of the command being received so far (the query buffer, as Redis counts it). */
   private commandBytes = 0;
   private failed = false;
+  /** Bytes still to skip at the start of the next chunk (the '\n' after a header's '\r'). */
+  private skipNext = 0;
 
   constructor(
     private readonly sink: RequestSink,
@@ -72,6 +74,10 @@ export class RequestParser {
     // Where the command being read began in this chunk (-1: in an earlier chunk).
     let commandStart = this.phase === Phase.CommandStart ? 0 : -1;
 
+    if (this.skipNext > 0) {
+      i = Math.min(this.skipNext, length);
+      this.skipNext -= i;
+    }
     while (i < length) {
       switch (this.phase) {
         case Phase.CommandStart: {
@@ -91,9 +97,10 @@ export class RequestParser {
         }
         case Phase.MultibulkCount:
         case Phase.BulkLength: {
-          const newline = chunk.indexOf(0x0a, i);
+          // Like Redis, a header line ends at '\r' and the byte after it is skipped unread.
+          const cr = chunk.indexOf(0x0d, i);
           const counting = this.phase === Phase.MultibulkCount;
-          if (newline < 0) {
+          if (cr < 0) {
             this.partialLine += chunk.latin1Slice(i, length);
             this.commandBytes += length - i;
             i = length;
@@ -104,13 +111,17 @@ export class RequestParser {
           }
           let value: number;
           if (this.partialLine === '') {
-            value = parseLengthBytes(chunk, i, newline);
+            value = parseLengthBytes(chunk, i, cr);
           } else {
-            value = parseLengthText(this.partialLine + chunk.latin1Slice(i, newline));
+            value = parseLengthText(this.partialLine + chunk.latin1Slice(i, cr));
             this.partialLine = '';
           }
-          this.commandBytes += newline + 1 - i;
-          i = newline + 1;
+          this.commandBytes += cr + 2 - i;
+          i = cr + 2;
+          if (i > length) {
+            this.skipNext = i - length;
+            i = length;
+          }
           if (counting) {
             if (value === INVALID || value > INT_MAX) return this.fail(chunk, decodeFrom, commandStart, 'invalid multibulk length');
             if (value > UNAUTHENTICATED_MAX_ARGS && !this.limits.authenticated()) {
@@ -196,10 +207,8 @@ export class RequestParser {
 
 const INVALID = -Infinity;
 
-/** Redis's string2ll on bytes [from, to), where to is the '\n' and a '\r' precedes it. */
-function parseLengthBytes(buf: Buffer, from: number, newline: number): number {
-  let end = newline;
-  if (end > from && buf[end - 1] === 0x0d) end--;
+/** Redis's string2ll on bytes [from, end). */
+function parseLengthBytes(buf: Buffer, from: number, end: number): number {
   const n = end - from;
   if (n === 0 || n > 20) return INVALID;
   let p = from;
