@@ -8,7 +8,7 @@
 // or the same through env: BENCH_REQUESTS, BENCH_CLIENTS, BENCH_TESTS,
 // BENCH_PIPELINES, BENCH_WARMUP.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -83,9 +83,21 @@ interface Started {
   exited(): boolean;
 }
 
+/**
+ * Server and load generator each get a core of their own (taskset), so the
+ * comparison is not decided by how the scheduler shares two cores between
+ * redis-benchmark, the server and the server's GC threads. Without taskset or
+ * with one core, commands run unpinned.
+ */
+const canPin = os.cpus().length >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+
+function pinned(cpu: number, command: string, args: string[]): [string, string[]] {
+  return canPin ? ['taskset', ['-c', String(cpu), command, ...args]] : [command, args];
+}
+
 /** Spawns a server and waits until it accepts connections; null if it exited first. */
 async function startProcess(name: string, command: string, args: string[], port: number): Promise<Started | null> {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(...pinned(0, command, args), { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);
@@ -134,7 +146,7 @@ interface BenchResult {
 function runBenchmark(port: number, test: string, requests: number, clients: number, pipeline: number): Promise<BenchResult> {
   const args = ['-h', '127.0.0.1', '-p', String(port), '-t', test, '-n', String(requests), '-c', String(clients), '-P', String(pipeline), '--csv'];
   return new Promise((done) => {
-    const child = spawn('redis-benchmark', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(...pinned(1, 'redis-benchmark', args), { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
