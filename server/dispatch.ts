@@ -28,6 +28,8 @@ export function resolveCommand(server: Server, client: Client, argv: Buffer[]): 
   }
   if (command.subcommands !== null) {
     if (argv.length === 1) {
+      // As Redis: a container named alone is the container itself (COMMAND runs; CLIENT fails its arity).
+      if (command.def.handler !== undefined && (command.arity === -1 || command.arity === 1)) return command;
       rejectCommand(server, client, command, Errors.arity(command.fullName));
       return null;
     }
@@ -78,7 +80,6 @@ export function execute(server: Server, client: Client, argv: Buffer[]): void {
 export function call(server: Server, client: Client, command: Command, argv: Buffer[]): void {
   const replyMark = client.reply.mark();
   const errorsBefore = server.stats.errorReplies;
-  if (server.monitors.size > 0 && !command.skipMonitor) server.feedMonitors(client, argv);
   const started = performance.now();
   try {
     command.def.handler!(client, argv);
@@ -91,6 +92,8 @@ export function call(server: Server, client: Client, command: Command, argv: Buf
     }
   }
   const micros = Math.round((performance.now() - started) * 1000);
+  // As Redis 7.0: monitors see a command after it ran (SELECT shows its new db), admin commands never.
+  if (server.monitors.size > 0 && !command.skipMonitor && !command.isAdmin) server.feedMonitors(client, argv);
   command.calls++;
   command.usec += micros;
   if (server.stats.errorReplies !== errorsBefore) command.failedCalls++;

@@ -23,6 +23,19 @@ const LOG_MARKS = ['.', '-', '*', '#'];
  */
 export type CommandCheck = (client: Client, command: Command, argv: Buffer[]) => string | null;
 
+/** Per-client state owned by other families, as CLIENT LIST shows it; filled by Server.clientInfoHooks. */
+export interface ClientInfoExtras {
+  /** Channel, pattern and shard-channel subscriptions. */
+  sub: number;
+  psub: number;
+  ssub: number;
+  /** Commands queued in MULTI, -1 outside a transaction. */
+  multi: number;
+  multiMem: number;
+  /** Extra CLIENT LIST flag letters (e.g. 'd' dirty CAS, 't' tracking); put in Redis's order by the caller. */
+  flags: string;
+}
+
 export interface ServerStats {
   keyspaceHits: number;
   keyspaceMisses: number;
@@ -210,6 +223,19 @@ export class Server implements KeyspaceHost {
   /** Called when a client goes away: pub/sub, blocking and MULTI state hang here. */
   readonly disconnectListeners: Array<(client: Client) => void> = [];
 
+  /** RESET: each family drops its per-client state here (MULTI, WATCH, subscriptions, tracking …). */
+  readonly resetListeners: Array<(client: Client) => void> = [];
+
+  /** CLIENT LIST / CLIENT INFO / PING: families report per-client state they own (subscriptions, MULTI …). */
+  readonly clientInfoHooks: Array<(client: Client, info: ClientInfoExtras) => void> = [];
+
+  /**
+   * CLIENT UNBLOCK: a family that blocks clients releases `target` (with a
+   * timeout reply, or the UNBLOCKED error when `withError`) and returns true
+   * if it held it.
+   */
+  readonly unblockHandlers: Array<(target: Client, withError: boolean) => boolean> = [];
+
   scheduleFlush(client: Client): void {
     this.pendingFlush.add(client);
     if (this.flushScheduled) return;
@@ -228,7 +254,6 @@ export class Server implements KeyspaceHost {
     let line = `${stamp} [${client.dbIndex} ${source}]`;
     for (const arg of argv) line += ` "${escapeMonitorArg(arg)}"`;
     for (const monitor of this.monitors) {
-      if (monitor === client) continue;
       monitor.reply.simple(line);
       monitor.scheduleFlush();
     }

@@ -1,6 +1,7 @@
 // Argument parsing shared by every family, with Redis's error texts.
 
 import { Errors, ReplyError } from '../errors.js';
+import { parseDoubleText, parseLongDouble, type LongDouble } from '../resp/number-format.js';
 
 const MAX_INTEGER_TEXT = 20;
 
@@ -49,4 +50,25 @@ function parseBigInteger(arg: Buffer, error: string): number {
 export function parseInt64(arg: Buffer, error: string = Errors.notInteger): bigint {
   parseInteger(arg, error);
   return BigInt(arg.latin1Slice(0, arg.length));
+}
+
+/**
+ * A double argument as Redis's string2d takes it (strtod grammar: decimal,
+ * hex, "inf"/"infinity" with a sign; no spaces, no NaN, no overflow, no
+ * underflow to zero). Default error: "ERR value is not a valid float".
+ */
+export function parseDouble(arg: Buffer, error: string = Errors.notFloat): number {
+  const value = parseDoubleText(arg.latin1Slice(0, arg.length));
+  if (value === null) throw new ReplyError(error);
+  return value;
+}
+
+/**
+ * A long double argument as Redis's string2ld takes it (INCRBYFLOAT,
+ * HINCRBYFLOAT): the strtold grammar, x87 extended range and precision.
+ */
+export function parseLongDoubleArg(arg: Buffer, error: string = Errors.notFloat): LongDouble {
+  const value = parseLongDouble(arg.latin1Slice(0, arg.length));
+  if (value === null) throw new ReplyError(error);
+  return value;
 }
