@@ -61,9 +61,10 @@ async function main(): Promise<void> {
   }
 
   // Node cannot fork: daemonize starts a detached copy of this process and leaves.
-  if (config.bool('daemonize')) {
+  if (config.bool('daemonize') && process.env.EMBEDIS_DAEMON_CHILD !== '1') {
     const script = fileURLToPath(import.meta.url);
-    const child = spawn(process.execPath, [script, ...argv, '--daemonize', 'no'], { detached: true, stdio: 'ignore' });
+    const env = { ...process.env, EMBEDIS_DAEMON_CHILD: '1' };
+    const child = spawn(process.execPath, [script, ...argv], { detached: true, stdio: 'ignore', env });
     child.unref();
     return;
   }

@@ -264,6 +264,10 @@ const strings: Family = {
             ])(),
           );
         }
+        // Redis 7.0 keeps a key SET with a past EXAT/PXAT until it is next
+        // touched (or active expiry meets it): read it at once, so DBSIZE and
+        // RANDOMKEY do not depend on when active expiry runs.
+        if (args.some((a) => /^(ex|px)at$/i.test(a))) return { cmds: [cmd(args), cmd(['EXISTS', args[1]])] };
         return args;
       },
     },

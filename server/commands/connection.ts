@@ -5,10 +5,9 @@
 import { lower, str } from '../bytes.js';
 import type { Client } from '../client.js';
 import { Errors, ReplyError } from '../errors.js';
-import type { Command } from './types.js';
 import type { ClientInfoExtras, Server } from '../server.js';
 import { parseInteger } from './arguments.js';
-import type { CommandDef, Flag } from './types.js';
+import type { Command, CommandDef, Flag } from './types.js';
 
 export const REDIS_VERSION = '7.0.15';
 
@@ -229,7 +228,8 @@ class PauseState {
     const mayWrite = command.isWrite || command.def.flags.includes('may_replicate');
     if (this.mode === 'write' && !mayWrite) return null;
     client.blocked = true;
-    client.backlog.push(argv.map((arg) => Buffer.from(arg)));
+    // At the front: a command re-postponed while its backlog drains keeps its place.
+    client.backlog.unshift(argv.map((arg) => Buffer.from(arg)));
     this.postponed.add(client);
     return '';
   }

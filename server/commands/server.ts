@@ -124,7 +124,7 @@ function objectEncoding(server: Server, entry: Entry): string {
   };
   switch (entry.type) {
     case 'string':
-      return stringEncoding(String(entry.value));
+      return typeof entry.value === 'string' ? stringEncoding(entry.value) : 'raw';
     case 'list':
       return 'quicklist';
     case 'set':
@@ -144,7 +144,8 @@ function debugObject(client: Client, keyArg: Buffer): void {
   let refcount = 1;
   let serialized: number;
   if (entry.type === 'string') {
-    const s = String(entry.value);
+    const value = entry.value;
+    const s = typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.latin1Slice(0, value.length) : String(value);
     serialized = rdbStringSize(s);
     const n = integerValue(s);
     if (n !== null && n >= 0 && n < SHARED_INTEGERS && server.config.int('maxmemory') === 0) refcount = OBJ_SHARED_REFCOUNT;

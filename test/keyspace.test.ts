@@ -1,0 +1,150 @@
+// The SCAN cursor's guarantee over the keyspace's dense array: a full walk
+// returns every key present for the whole walk, whatever is added or deleted
+// between calls. Checked against random interleavings, seeded.
+
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Db, type KeyspaceHost } from '../server/keyspace.js';
+import { Clock } from '../server/clock.js';
+import { parseScanCursor, scanEntries } from '../server/scan.js';
+
+const test = suite('keyspace');
+
+function host(): KeyspaceHost & { expired: string[] } {
+  const expired: string[] = [];
+  return {
+    clock: new Clock(),
+    expired,
+    keyExpired: (_db, key) => expired.push(key),
+    stats: { keyspaceHits: 0, keyspaceMisses: 0 },
+  };
+}
+
+/** Small deterministic PRNG (mulberry32) so failures reproduce. */
+function rng(seed: number): (n: number) => number {
+  let a = seed >>> 0;
+  return (n) => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * n | 0;
+  };
+}
+
+function scanAll(db: Db, count: number, between: () => void): Set<string> {
+  const seen = new Set<string>();
+  let cursor = 0;
+  let calls = 0;
+  do {
+    cursor = scanEntries(db, cursor, count, (e) => seen.add(e.key));
+    between();
+    calls++;
+    assert.ok(calls < 100000, 'scan must terminate');
+  } while (cursor !== 0);
+  return seen;
+}
+
+test('a full scan of a quiet keyspace returns every key exactly once', () => {
+  const db = new Db(0, host());
+  for (let i = 0; i < 1000; i++) db.add(`k${i}`, 'string', 'v');
+  const seen: string[] = [];
+  let cursor = 0;
+  do cursor = scanEntries(db, cursor, 7, (e) => seen.push(e.key));
+  while (cursor !== 0);
+  assert.is(seen.length, 1000);
+  assert.is(new Set(seen).size, 1000);
+});
+
+test('empty keyspace: cursor 0 comes back at once', () => {
+  const db = new Db(0, host());
+  let visits = 0;
+  assert.is(scanEntries(db, 0, 10, () => visits++), 0);
+  assert.is(visits, 0);
+});
+
+for (const seed of [1, 2, 3, 42, 1234, 99999]) {
+  test(`guarantee holds under random deletes and inserts between calls (seed ${seed})`, () => {
+    const random = rng(seed);
+    const db = new Db(0, host());
+    let next = 0;
+    const initial = 200 + random(800);
+    for (let i = 0; i < initial; i++) db.add(`k${next++}`, 'string', 'v');
+    const present = new Set(db.map.keys());
+    const stable = new Set(present); // keys present from start to end
+    const count = 1 + random(20);
+    const seen = scanAll(db, count, () => {
+      // A burst of changes between two SCAN calls.
+      const changes = random(12);
+      for (let c = 0; c < changes; c++) {
+        if (random(2) === 0 && db.size > 0) {
+          const victim = db.entries[random(db.size)].key;
+          db.remove(victim);
+          stable.delete(victim);
+        } else {
+          db.add(`k${next++}`, 'string', 'v');
+        }
+      }
+    });
+    for (const key of stable) assert.ok(seen.has(key), `key ${key} present throughout was not returned`);
+    for (const key of seen) assert.ok(key.startsWith('k'));
+  });
+}
+
+test('guarantee holds when the keyspace shrinks below the cursor and grows back', () => {
+  const db = new Db(0, host());
+  for (let i = 0; i < 100; i++) db.add(`k${i}`, 'string', 'v');
+  const seen = new Set<string>();
+  let cursor = scanEntries(db, 0, 10, (e) => seen.add(e.key)); // visited slots 90..99
+  assert.is(cursor, 90);
+  // Delete 50 keys that have not been visited, then add 80 new ones.
+  const victims = db.entries.slice(0, 50).map((e) => e.key);
+  for (const key of victims) db.remove(key);
+  for (let i = 100; i < 180; i++) db.add(`k${i}`, 'string', 'v');
+  const stable = [...db.map.keys()].filter((k) => Number(k.slice(1)) < 100);
+  do cursor = scanEntries(db, cursor, 10, (e) => seen.add(e.key));
+  while (cursor !== 0);
+  for (const key of stable) assert.ok(seen.has(key), key);
+});
+
+test('a naive bottom-up cursor would break the guarantee (the test can fail)', () => {
+  // Walking upward, a delete moves the last (unvisited) entry into a visited hole.
+  const db = new Db(0, host());
+  for (let i = 0; i < 10; i++) db.add(`k${i}`, 'string', 'v');
+  const seen = new Set<string>();
+  for (let i = 0; i < 5; i++) seen.add(db.entries[i].key);
+  db.remove('k0'); // k9 moves into slot 0, below the upward cursor 5
+  for (let i = 5; i < db.size; i++) seen.add(db.entries[i].key);
+  assert.not.ok(seen.has('k9'));
+});
+
+test('cursor parsing follows strtoul', () => {
+  assert.is(parseScanCursor(Buffer.from('0')), 0);
+  assert.is(parseScanCursor(Buffer.from('')), 0);
+  assert.is(parseScanCursor(Buffer.from('00')), 0);
+  assert.is(parseScanCursor(Buffer.from('+17')), 17);
+  assert.is(parseScanCursor(Buffer.from('-0')), 0);
+  assert.is(parseScanCursor(Buffer.from('-1')), 18446744073709551615);
+  assert.is(parseScanCursor(Buffer.from('18446744073709551615')), 18446744073709551615);
+  for (const bad of ['abc', ' 1', '1 ', '0x10', '+', '-', '18446744073709551616', '1.5']) {
+    assert.throws(() => parseScanCursor(Buffer.from(bad)), /invalid cursor/, bad);
+  }
+});
+
+test('keyspace: swap-remove keeps slots consistent, lookup expires lazily', () => {
+  const h = host();
+  const db = new Db(0, h);
+  for (let i = 0; i < 5; i++) db.add(`k${i}`, 'string', String(i));
+  db.remove('k1');
+  db.entries.forEach((e, i) => assert.is(e.slot, i));
+  const e = db.lookup('k2')!;
+  db.setExpire(e, h.clock.now() + 10);
+  assert.is(db.expiresCount, 1);
+  h.clock.advance(11);
+  assert.is(db.lookup('k2'), undefined);
+  assert.equal(h.expired, ['k2']);
+  assert.is(db.size, 3);
+  assert.is(db.expiresCount, 0);
+});
+
+test.run();
