@@ -314,7 +314,7 @@ test('CLIENT REPLY OFF / SKIP / ON drop exactly the replies they should', async 
   }
 });
 
-test('RESET: back to RESP2, db 0, no name, replies on', async () => {
+test('RESET: back to RESP2, db 0, no name, replies on, NO-EVICT kept', async () => {
   const conn = await raw(server);
   try {
     conn.send(
@@ -331,7 +331,8 @@ test('RESET: back to RESP2, db 0, no name, replies on', async () => {
     assert.is(info.get('name'), '');
     assert.is(info.get('db'), '0');
     assert.is(info.get('resp'), '2');
-    assert.is(info.get('flags'), 'N');
+    // As Redis 7.0: NO-EVICT survives RESET.
+    assert.is(info.get('flags'), 'e');
     // RESP2 again: CLIENT INFO came back as a bulk string, not a verbatim one.
     assert.ok(/\r\n\$\d+\r\nid=/.test(text), 'bulk string after RESET');
     conn.send(['RESET', 'x']);
@@ -504,14 +505,18 @@ test('AUTH and HELLO with requirepass', async () => {
     await node.connect();
     assert.is(await node.ping(), 'PONG');
     await node.quit();
-    const denied = createClient({ url: `redis://:nope@${secured.host}:${secured.port}`, RESP: 3 });
+    const denied = createClient({
+      url: `redis://:nope@${secured.host}:${secured.port}`,
+      RESP: 3,
+      socket: { reconnectStrategy: false },
+    });
     denied.on('error', () => {});
     const failure = await denied.connect().then(
       () => null,
       (e: Error) => e.message,
     );
     assert.match(String(failure), /WRONGPASS/);
-    await denied.destroy();
+    if (denied.isOpen) denied.destroy();
   } finally {
     conn.close();
     await secured.close();

@@ -18,6 +18,8 @@ const listener = (eventClass: string, event: string, key: string, dbId: number) 
 
 test.before(async () => {
   server = await startTestServer();
+  // Time stands still unless a test advances it, so expire times can be asserted exactly.
+  server.clock.freeze();
   server.server.keyspaceEventListeners.push(listener);
 });
 test.after(async () => {
@@ -159,7 +161,10 @@ for (const resp of [3, 2] as const) {
     server.clock.advance(100);
     assert.is(await c.get(k('t1')), 'v');
     server.clock.advance(1);
+    const misses = server.server.stats.keyspaceMisses;
     assert.is(await c.get(k('t1')), null);
+    assert.is(server.server.stats.keyspaceMisses, misses + 1, 'an expired key is a miss');
+    assert.is(server.server.dbs[0].peek(k('t1')), undefined, 'and it is removed');
     assert.is(await c.strLen(k('t1')), 0);
     server.clock.advance(10000);
     assert.is(await c.get(k('t2')), null);
@@ -430,7 +435,7 @@ for (const resp of [3, 2] as const) {
     await c.mSet([a, 'abcdefghabcxyzabc', b, 'xyzabcabcdefgxyzab']);
     assert.is(await c.lcs(a, b), 'abcdefgxyzab');
     assert.equal(await c.lcsIdx(a, b, { MINMATCHLEN: 3 }), {
-      matches: [[[11, 13], [13, 15]], [[0, 6], [6, 12]]],
+      matches: [[[11, 15], [13, 17]], [[0, 6], [6, 12]]],
       len: 12,
     });
     await c.quit();

@@ -9,6 +9,10 @@
 // Redis: they are parsed and bounds-checked as bigint, and the printed text
 // stays exact even where a JS number cannot hold the value.
 
+import { globMatch } from './glob.js';
+
+export { globMatch };
+
 export type DirectiveType =
   | 'bool'
   | 'int'
@@ -1047,69 +1051,4 @@ function trimDouble(s: string): string {
   if (!s.includes('.')) return s;
   s = s.replace(/0+$/, '');
   return s.endsWith('.') ? s.slice(0, -1) : s;
-}
-
-// ---- glob matching ---------------------------------------------------------------
-
-/** Redis's stringmatchlen: * ? [set] [^set] [a-z] and \x escapes; nocase folds ASCII letters. */
-export function globMatch(pattern: string, text: string, nocase = false): boolean {
-  if (nocase) {
-    pattern = pattern.toLowerCase();
-    text = text.toLowerCase();
-  }
-  return matchFrom(pattern, 0, text, 0);
-}
-
-function matchFrom(p: string, pi: number, s: string, si: number): boolean {
-  while (pi < p.length) {
-    const c = p[pi];
-    if (c === '*') {
-      while (p[pi + 1] === '*') pi++;
-      if (pi + 1 === p.length) return true;
-      for (let k = si; k <= s.length; k++) if (matchFrom(p, pi + 1, s, k)) return true;
-      return false;
-    }
-    if (si >= s.length) return false;
-    if (c === '?') {
-      pi++;
-      si++;
-      continue;
-    }
-    if (c === '[') {
-      let i = pi + 1;
-      const not = p[i] === '^';
-      if (not) i++;
-      let matched = false;
-      while (i < p.length && p[i] !== ']') {
-        if (p[i] === '\\' && i + 1 < p.length) {
-          if (p[i + 1] === s[si]) matched = true;
-          i += 2;
-        } else if (p[i + 1] === '-' && i + 2 < p.length && p[i + 2] !== ']') {
-          let lo = p[i];
-          let hi = p[i + 2];
-          if (lo > hi) [lo, hi] = [hi, lo];
-          if (s[si] >= lo && s[si] <= hi) matched = true;
-          i += 3;
-        } else {
-          if (p[i] === s[si]) matched = true;
-          i++;
-        }
-      }
-      if (not) matched = !matched;
-      if (!matched) return false;
-      pi = i < p.length ? i + 1 : i;
-      si++;
-      continue;
-    }
-    if (c === '\\' && pi + 1 < p.length) {
-      if (p[pi + 1] !== s[si]) return false;
-      pi += 2;
-      si++;
-      continue;
-    }
-    if (c !== s[si]) return false;
-    pi++;
-    si++;
-  }
-  return si === s.length;
 }

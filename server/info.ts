@@ -114,7 +114,7 @@ const osName = `${os.type()} ${os.release()} ${os.machine?.() ?? process.arch}`;
 function serverSection(server: Server): Fields {
   const now = server.clock.now();
   const uptime = Math.max(0, Math.floor((now - server.startedAt) / 1000));
-  const configFile = (server as { configFile?: string }).configFile ?? '';
+  const configFile = server.config.filePath ?? '';
   return [
     ['redis_version', REDIS_VERSION],
     ['redis_git_sha1', '00000000'],
@@ -287,8 +287,17 @@ function fixed2(d: number): string {
 
 // ---- persistence ------------------------------------------------------------
 
+/**
+ * Unix seconds of the last successful save (LASTSAVE, rdb_last_save_time): the
+ * server's start until persistence exists; it may set `server.lastSave`.
+ */
+export function lastSaveTime(server: Server): number {
+  const saved = (server as { lastSave?: unknown }).lastSave;
+  return typeof saved === 'number' ? saved : Math.floor(server.startedAt / 1000);
+}
+
 function persistenceSection(server: Server): Fields {
-  const lastSave = (server as { lastSave?: number }).lastSave ?? Math.floor(server.startedAt / 1000);
+  const lastSave = lastSaveTime(server);
   return [
     ['loading', 0],
     ['async_loading', 0],
@@ -349,6 +358,7 @@ class Sampler {
   tick(): void {
     if (performance.now() - this.lastRun < SAMPLE_PERIOD_MS) return;
     this.sample();
+    peakUsedMemory(this.server);
   }
 
   private sample(): void {
@@ -425,9 +435,9 @@ function statsSection(server: Server): Fields {
     ['sync_partial_ok', 0],
     ['sync_partial_err', 0],
     ['expired_keys', s.expiredKeys],
-    ['expired_stale_perc', fixed2(s.expiredStalePercent * 100)],
+    ['expired_stale_perc', fixed2(s.expiredStalePercent)],
     ['expired_time_cap_reached_count', 0],
-    ['expire_cycle_cpu_milliseconds', Math.round(s.expireCycleCpuMillis)],
+    ['expire_cycle_cpu_milliseconds', Math.floor(s.expireCycleCpuMillis)],
     ['evicted_keys', s.evictedKeys],
     ['evicted_clients', 0],
     ['total_eviction_exceeded_time', 0],
@@ -535,7 +545,9 @@ function commandstatsSection(server: Server): Fields {
 
 function errorstatsSection(server: Server): Fields {
   const fields: Fields = [];
-  for (const [prefix, count] of server.errorCounts) fields.push([`errorstat_${prefix}`, `count=${count}`]);
+  // Redis keeps error codes in a radix tree: they come out sorted.
+  const codes = [...server.errorCounts.keys()].sort();
+  for (const code of codes) fields.push([`errorstat_${code}`, `count=${server.errorCounts.get(code)}`]);
   return fields;
 }
 

@@ -63,7 +63,7 @@ test('empty keyspace: cursor 0 comes back at once', () => {
   assert.is(visits, 0);
 });
 
-for (const seed of [1, 2, 3, 42, 1234, 99999]) {
+for (const seed of Array.from({ length: 40 }, (_, i) => i * 7919 + 1)) {
   test(`guarantee holds under random deletes and inserts between calls (seed ${seed})`, () => {
     const random = rng(seed);
     const db = new Db(0, host());

@@ -6,6 +6,7 @@
 
 import { chooseFamilies, findRedisServer, settingsFromEnv, startServers } from './setup.js';
 import { formatFailure, runDifferential, type Failure } from './runner.js';
+import type { Reply } from './resp.js';
 
 const settings = settingsFromEnv();
 const binary = findRedisServer();
@@ -15,6 +16,19 @@ if (!binary) {
 }
 const servers = await startServers(binary, process.env.DIFF_SELF_CHECK === '1');
 const failures: Failure[] = [];
+// DIFF_STATS=1: per command, how many replies of each kind redis-server gave
+// (is the generator reaching the successful paths, not only the errors?).
+const stats = new Map<string, Map<string, number>>();
+const observe =
+  process.env.DIFF_STATS === '1'
+    ? (args: readonly string[], reply: Reply) => {
+        const name = args[0].toUpperCase() + (args[0].toUpperCase() === 'OBJECT' && args[1] ? ' ' + args[1].toUpperCase() : '');
+        const kind = reply.type === 'error' ? 'error: ' + reply.value.slice(0, 60) : reply.type;
+        const perCommand = stats.get(name) ?? new Map<string, number>();
+        stats.set(name, perCommand);
+        perCommand.set(kind, (perCommand.get(kind) ?? 0) + 1);
+      }
+    : undefined;
 let matched = 0;
 let run = 0;
 try {
@@ -35,6 +49,7 @@ try {
         onlySequence: settings.onlySequence,
         shrinkBudgetMs: settings.shrinkBudgetMs,
         log: (line) => console.log(line),
+        observe,
       });
       matched += result.commandsMatched;
       run += result.commandsRun;
@@ -55,6 +70,10 @@ for (const failure of failures) {
   if (seen.has(key)) continue;
   seen.add(key);
   console.log('\n' + formatFailure(failure));
+}
+for (const [name, kinds] of [...stats].sort()) {
+  const total = [...kinds.values()].reduce((a, b) => a + b, 0);
+  console.log(`${name} ${total}: ` + [...kinds].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join('; '));
 }
 console.log(`\n${matched}/${run} commands matched; ${seen.size} distinct mismatches`);
 process.exit(0);

@@ -321,9 +321,12 @@ const strings: Family = {
       name: 'setrange',
       weight: 1.5,
       make: (g) => {
+        // 536870911 + a 2-byte value is one byte over proto-max-bulk-len: the
+        // error without a 512 MB allocation on both servers.
+        if (g.rng.chance(0.03)) return ['SETRANGE', g.key(), '536870911', g.rng.pick(['', 'ab'])];
         const offset = g.rng.chance(0.85)
           ? String(g.rng.int(0, 40))
-          : g.rng.pick(['-1', '536870911', '536870912', '9223372036854775807', 'x', '', '4096']);
+          : g.rng.pick(['-1', '536870912', '9223372036854775807', 'x', '', '4096']);
         return ['SETRANGE', g.key(), offset, g.value()];
       },
     },

@@ -34,6 +34,8 @@ export interface DiffConfig {
   /** Time allowed for shrinking one failure. */
   shrinkBudgetMs: number;
   log?: (line: string) => void;
+  /** Sees every command of the main run with redis-server's reply (coverage statistics). */
+  observe?: (args: readonly string[], redis: Reply) => void;
 }
 
 export interface Failure {
@@ -208,6 +210,7 @@ async function runSequence(
   steps: readonly Step[],
   batchSize: number,
   record?: Recorded[],
+  observe?: (args: readonly string[], redis: Reply) => void,
 ): Promise<Outcome> {
   await Promise.all(sides.map((side) => side.reset()));
   let matched = 0;
@@ -230,6 +233,7 @@ async function runSequence(
       const last = sent[sent.length - 1];
       const redis = reason(r, sides[0]);
       const embedis = reason(e, sides[1]);
+      record?.push({ args: last.cmd.args, redis, embedis, equal: false });
       const signature = `connection: redis ${redis === 'replied' ? 'ok' : 'failed'} / embedis ${embedis === 'replied' ? 'ok' : 'failed'}`;
       return {
         step: last.step,
@@ -246,6 +250,7 @@ async function runSequence(
       const { cmd, step } = sent[i];
       const equal = repliesAgree(cmd.check, redisReplies[i], embedisReplies[i], i > 0 ? redisReplies[i - 1] : undefined);
       record?.push({ args: cmd.args, redis: redisReplies[i], embedis: embedisReplies[i], equal });
+      observe?.(cmd.args, redisReplies[i]);
       if (!equal) {
         return {
           step,
@@ -278,6 +283,7 @@ async function runSequence(
         equal = replyEquals(a.first, b.first);
       }
       record?.push({ args: [...args, '(full iteration, union of keys)'], redis, embedis, equal });
+      observe?.(args, a.first);
       if (!equal) {
         return {
           matched,
@@ -387,7 +393,7 @@ export async function runDifferential(redis: Endpoint, embedis: Endpoint, config
       if (config.onlySequence === undefined && result.commandsRun >= config.commands) break;
       if (config.onlySequence !== undefined && sequence > config.onlySequence) break;
       const steps = generateSequence([config.seed, config.resp, sequence], config.families, config.sequenceLength);
-      const outcome = await runSequence(sides, steps, config.batchSize);
+      const outcome = await runSequence(sides, steps, config.batchSize, undefined, config.observe);
       result.sequences++;
       result.commandsMatched += outcome.matched;
       const mismatch = outcome.mismatch;
@@ -411,8 +417,9 @@ export async function runDifferential(redis: Endpoint, embedis: Endpoint, config
         const again = await runSequence(sides, shrunk, config.batchSize);
         if (!again.mismatch || again.mismatch.signature !== mismatch.signature) flaky = true;
       }
+      // Replayed one command per round trip, so a dropped connection points at its command.
       const records: Recorded[] = [];
-      await runSequence(sides, shrunk, config.batchSize, records);
+      await runSequence(sides, shrunk, 1, records);
       const failure: Failure = {
         seed: config.seed,
         resp: config.resp,

@@ -16,6 +16,8 @@ export interface Settings {
   maxFailures: number;
   onlySequence?: number;
   onlyImplemented: boolean;
+  /** Command specs left out (DIFF_EXCLUDE=object,lcs), to look past a known mismatch. */
+  exclude: string[];
   shrinkBudgetMs: number;
 }
 
@@ -51,6 +53,10 @@ export function settingsFromEnv(): Settings {
     maxFailures: Math.max(1, intEnv('DIFF_MAX_FAILURES', 5)),
     onlySequence: sequence === undefined || sequence === '' ? undefined : intEnv('DIFF_SEQUENCE', 0),
     onlyImplemented: process.env.DIFF_ONLY_IMPLEMENTED === '1',
+    exclude: (process.env.DIFF_EXCLUDE ?? '')
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean),
     shrinkBudgetMs: intEnv('DIFF_SHRINK_MS', 20_000),
   };
 }
@@ -133,7 +139,10 @@ function probeFor(specName: string): string[] {
  * does not know are left out (and listed), so the rest can be compared.
  */
 export async function chooseFamilies(settings: Settings, embedis: Endpoint): Promise<{ families: Family[]; skipped: string[] }> {
-  const families = familiesFrom(settings.families);
+  const families = familiesFrom(settings.families).map((family) => ({
+    name: family.name,
+    commands: family.commands.filter((spec) => !settings.exclude.includes(spec.name)),
+  }));
   if (!settings.onlyImplemented) return { families, skipped: [] };
   const probes = new Map<string, string[]>();
   for (const family of families) for (const spec of family.commands) probes.set(spec.name, probeFor(spec.name));

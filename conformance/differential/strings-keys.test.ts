@@ -42,7 +42,8 @@ if (!binary) {
   const perSeed = Math.ceil(settings.commands / settings.seeds.length);
   for (const resp of settings.protocols) {
     for (const seed of settings.seeds) {
-      test(`RESP${resp}, seed ${seed}: ${perSeed} commands match redis-server`, async () => {
+      const what = settings.onlySequence === undefined ? `${perSeed} commands` : `sequence ${settings.onlySequence}`;
+      test(`RESP${resp}, seed ${seed}: ${what} match redis-server`, async () => {
         const started = Date.now();
         const result = await runDifferential(servers.redis, servers.embedis, {
           seed,

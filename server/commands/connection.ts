@@ -821,7 +821,7 @@ export const connectionCommands: CommandDef[] = [
       client.name = '';
       client.replyOff = false;
       client.replySkipNext = false;
-      client.noEvict = false;
+      // Redis 7.0 keeps NO-EVICT across RESET; NO-TOUCH (7.2) is cleared as 7.2 does.
       client.noTouch = false;
       client.reply.simple('RESET');
     },

@@ -393,14 +393,15 @@ export const keyCommands: CommandDef[] = [
         client.reply.integer(0);
         return;
       }
-      if (dst.lookupWrite(to) !== undefined) {
-        if (!replace) {
-          client.reply.integer(0);
-          return;
-        }
-        dst.remove(to);
+      const existing = dst.lookupWrite(to) !== undefined;
+      if (existing && !replace) {
+        client.reply.integer(0);
+        return;
       }
-      place(dst, to, entry, cloneValue(entry), false);
+      // Clone before touching the target: a type without a clone hook fails cleanly.
+      const copy = cloneValue(entry);
+      if (existing) dst.remove(to);
+      place(dst, to, entry, copy, false);
       client.server.keyChanged(dst, to, 'g', 'copy_to');
       client.reply.integer(1);
     },

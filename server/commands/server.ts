@@ -4,7 +4,7 @@
 import { lower, str } from '../bytes.js';
 import type { Client } from '../client.js';
 import { Errors, ReplyError } from '../errors.js';
-import { changeReplId, infoText } from '../info.js';
+import { changeReplId, infoText, lastSaveTime } from '../info.js';
 import type { Db, Entry } from '../keyspace.js';
 import type { Server } from '../server.js';
 import { parseInteger } from './arguments.js';
@@ -437,9 +437,7 @@ export const serverCommands: CommandDef[] = [
     complexity: 'O(1)',
     tips: ['nondeterministic_output'],
     handler(client) {
-      const server = client.server;
-      const lastSave = (server as { lastSave?: number }).lastSave ?? Math.floor(server.startedAt / 1000);
-      client.reply.integer(lastSave);
+      client.reply.integer(lastSaveTime(client.server));
     },
   },
   {
