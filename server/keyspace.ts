@@ -16,6 +16,35 @@ export interface KeyspaceHost {
 }
 
 const NO_TTL = -1;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * Expire times beyond 2^53 ms (only PEXPIREAT/PSETEX with huge values reach
+ * them) do not fit a double exactly; their exact int64 is kept aside here, so
+ * PTTL and PEXPIRETIME answer what Redis answers. Such keys never expire in
+ * practice, so comparisons against the clock may use the rounded number.
+ */
+const farExpiries = new WeakMap<Entry, bigint>();
+let anyFarExpiry = false;
+
+/** The entry's expire time, exact: a bigint when beyond 2^53. -1 when it has none. */
+export function exactExpireAt(entry: Entry): number | bigint {
+  if (anyFarExpiry) {
+    const far = farExpiries.get(entry);
+    if (far !== undefined) return far;
+  }
+  return entry.expireAt;
+}
+
+/** How OBJECT ENCODING names a string beyond its value's shape (Redis keeps the object's history). */
+export const enum StringEncoding {
+  /** int if the value looks like an int64, embstr up to 44 bytes, raw beyond. */
+  ByValue = 0,
+  /** Grown in place (APPEND, SETRANGE): raw whatever its size. */
+  Raw = 1,
+  /** Made from a number that is not an integer object (INCRBYFLOAT): never int. */
+  NotInt = 2,
+}
 
 export class Entry {
   /** Index in Db.entries. */
@@ -26,6 +55,8 @@ export class Entry {
   expireAt = NO_TTL;
   /** Clock time (ms) of the last access, for OBJECT IDLETIME and LRU eviction. */
   lastAccess: number;
+  /** For strings: see StringEncoding. Reset by every plain set. */
+  stringEncoding: StringEncoding = StringEncoding.ByValue;
 
   constructor(
     readonly key: string,
@@ -113,6 +144,7 @@ export class Db {
     if (existing === undefined) return this.add(key, type, value);
     existing.type = type;
     existing.value = value;
+    existing.stringEncoding = StringEncoding.ByValue;
     existing.lastAccess = this.host.clock.now();
     if (!keepTtl) this.persist(existing);
     return existing;
@@ -145,7 +177,18 @@ export class Db {
     return entry.expireAt !== NO_TTL && this.host.clock.now() > entry.expireAt;
   }
 
-  setExpire(entry: Entry, at: number): void {
+  setExpire(entry: Entry, at: number | bigint): void {
+    if (typeof at === 'bigint') {
+      if (at > MAX_SAFE || at < -MAX_SAFE) {
+        farExpiries.set(entry, at);
+        anyFarExpiry = true;
+      } else if (anyFarExpiry) {
+        farExpiries.delete(entry);
+      }
+      at = Number(at);
+    } else if (anyFarExpiry) {
+      farExpiries.delete(entry);
+    }
     entry.expireAt = at;
     if (entry.ttlSlot < 0) {
       entry.ttlSlot = this.expiring.length;
@@ -157,6 +200,7 @@ export class Db {
   persist(entry: Entry): boolean {
     if (entry.expireAt === NO_TTL) return false;
     entry.expireAt = NO_TTL;
+    if (anyFarExpiry) farExpiries.delete(entry);
     swapRemove(this.expiring, entry.ttlSlot, setTtlSlot);
     entry.ttlSlot = -1;
     return true;

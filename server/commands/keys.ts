@@ -8,7 +8,7 @@ import { keysAt } from './types.js';
 import { Errors, ReplyError, sanitize } from '../errors.js';
 import { parseInt64, parseInteger } from './arguments.js';
 import type { Client } from '../client.js';
-import type { Db, Entry, ValueType } from '../keyspace.js';
+import { exactExpireAt, StringEncoding, type Db, type Entry, type ValueType } from '../keyspace.js';
 import type { Server } from '../server.js';
 import { compileGlob } from '../glob.js';
 import { parseScanCursor, scanEntries } from '../scan.js';
@@ -70,7 +70,8 @@ registerValueType('string', {
   clone: (value) => (Buffer.isBuffer(value) ? Buffer.from(value) : value),
   encoding(entry) {
     const value = entry.value;
-    if (typeof value !== 'string') return 'raw';
+    if (typeof value !== 'string' || entry.stringEncoding === StringEncoding.Raw) return 'raw';
+    if (entry.stringEncoding === StringEncoding.NotInt) return value.length <= EMBSTR_SIZE_LIMIT ? 'embstr' : 'raw';
     if (isIntegerEncodable(value)) return 'int';
     return value.length <= EMBSTR_SIZE_LIMIT ? 'embstr' : 'raw';
   },
@@ -125,7 +126,8 @@ function targetDb(server: Server, arg: Buffer): Db {
 function place(dst: Db, key: string, from: Entry, value: unknown, keepAccess: boolean): Entry {
   const entry = dst.add(key, from.type, value);
   if (keepAccess) entry.lastAccess = from.lastAccess;
-  if (from.hasTtl) dst.setExpire(entry, from.expireAt);
+  entry.stringEncoding = from.stringEncoding;
+  if (from.hasTtl) dst.setExpire(entry, exactExpireAt(from));
   return entry;
 }
 
@@ -199,7 +201,8 @@ function expireGeneric(client: Client, argv: Buffer[], name: string, relative: b
   }
   const base = relative ? BigInt(now) : 0n;
   if (when > LLONG_MAX - base) throw new ReplyError(Errors.invalidExpire(name));
-  const at = Number(when + base);
+  const exactAt = when + base;
+  const at = Number(exactAt);
 
   const db = client.db;
   const key = str(argv[1]);
@@ -208,12 +211,12 @@ function expireGeneric(client: Client, argv: Buffer[], name: string, relative: b
     client.reply.integer(0);
     return;
   }
-  const current = entry.hasTtl ? entry.expireAt : -1;
+  const current = entry.hasTtl ? BigInt(exactExpireAt(entry)) : -1n;
   if (
-    (options.nx && current !== -1) ||
-    (options.xx && current === -1) ||
-    (options.gt && (current === -1 || at <= current)) ||
-    (options.lt && current !== -1 && at >= current)
+    (options.nx && current !== -1n) ||
+    (options.xx && current === -1n) ||
+    (options.gt && (current === -1n || exactAt <= current)) ||
+    (options.lt && current !== -1n && exactAt >= current)
   ) {
     client.reply.integer(0);
     return;
@@ -222,7 +225,7 @@ function expireGeneric(client: Client, argv: Buffer[], name: string, relative: b
     db.remove(key);
     client.server.keyChanged(db, key, 'g', 'del');
   } else {
-    db.setExpire(entry, at);
+    db.setExpire(entry, exactAt);
     client.server.keyChanged(db, key, 'g', 'expire');
   }
   client.reply.integer(1);
@@ -233,7 +236,13 @@ function ttlGeneric(client: Client, argv: Buffer[], millis: boolean): void {
   if (entry === undefined) client.reply.integer(-2);
   else if (!entry.hasTtl) client.reply.integer(-1);
   else {
-    const ttl = Math.max(0, entry.expireAt - client.server.clock.now());
+    const at = exactExpireAt(entry);
+    if (typeof at === 'bigint') {
+      const ttl = at - BigInt(client.server.clock.now());
+      client.reply.integer(millis ? ttl : (ttl + 500n) / 1000n);
+      return;
+    }
+    const ttl = Math.max(0, at - client.server.clock.now());
     client.reply.integer(millis ? ttl : Math.floor((ttl + 500) / 1000));
   }
 }
@@ -242,7 +251,11 @@ function expireTimeGeneric(client: Client, argv: Buffer[], millis: boolean): voi
   const entry = client.db.lookupRead(str(argv[1]), true);
   if (entry === undefined) client.reply.integer(-2);
   else if (!entry.hasTtl) client.reply.integer(-1);
-  else client.reply.integer(millis ? entry.expireAt : Math.floor((entry.expireAt + 500) / 1000));
+  else {
+    const at = exactExpireAt(entry);
+    if (typeof at === 'bigint') client.reply.integer(millis ? at : (at + 500n) / 1000n);
+    else client.reply.integer(millis ? at : Math.floor((at + 500) / 1000));
+  }
 }
 
 /** OBJECT's key lookup: no touch; a missing key answers null. */

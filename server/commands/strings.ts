@@ -8,7 +8,7 @@
 import { constants as bufferConstants } from 'node:buffer';
 import { lower, str } from '../bytes.js';
 import type { Client } from '../client.js';
-import type { Db, Entry } from '../keyspace.js';
+import { StringEncoding, type Db, type Entry } from '../keyspace.js';
 import type { CommandDef } from './types.js';
 import { keysAt } from './types.js';
 import { Errors, ReplyError } from '../errors.js';
@@ -140,7 +140,7 @@ const FAST_EXPIRE_LIMIT = 2 ** 40;
  * Redis's getExpireMillisecondsOrReply: the absolute expire time in ms.
  * <= 0, or an overflow of the int64 milliseconds, is an invalid expire time.
  */
-function expireTime(client: Client, arg: Buffer, flags: number, command: string): number {
+function expireTime(client: Client, arg: Buffer, flags: number, command: string): number | bigint {
   const seconds = (flags & (EX | EXAT)) !== 0;
   const relative = (flags & (EX | PX)) !== 0;
   const now = client.server.clock.now();
@@ -155,7 +155,7 @@ function expireTime(client: Client, arg: Buffer, flags: number, command: string)
   if (relative) ms += BigInt(now);
   // C's signed addition wraps to a negative number here.
   if (ms > INT64_MAX) throw new ReplyError(Errors.invalidExpire(command));
-  return Number(ms);
+  return ms;
 }
 
 /**
@@ -672,8 +672,8 @@ export const stringCommands: CommandDef[] = [
       const increment = parseLongDoubleArg(argv[2]);
       const outcome = incrementFloatText(entry === undefined ? null : (entry.value as string), increment);
       if ('error' in outcome) throw new ReplyError(outcome.error === 'notFloat' ? Errors.notFloat : NAN_OR_INFINITY);
-      if (entry === undefined) db.add(key, 'string', outcome.text);
-      else db.set(key, 'string', outcome.text, true);
+      const stored = entry === undefined ? db.add(key, 'string', outcome.text) : db.set(key, 'string', outcome.text, true);
+      stored.stringEncoding = StringEncoding.NotInt;
       client.server.keyChanged(db, key, '$', 'incrbyfloat');
       client.reply.bulk(outcome.text);
     },
@@ -701,7 +701,7 @@ export const stringCommands: CommandDef[] = [
         const old = entry.value as string;
         checkStringLength(client, old.length, argv[2].length);
         const value = old + str(argv[2]);
-        db.set(key, 'string', value, true);
+        db.set(key, 'string', value, true).stringEncoding = StringEncoding.Raw;
         length = value.length;
       }
       client.server.keyChanged(db, key, '$', 'append');
@@ -775,8 +775,8 @@ export const stringCommands: CommandDef[] = [
       checkStringLength(client, offset, patch.length);
       const head = offset <= old.length ? old.slice(0, offset) : old + '\0'.repeat(offset - old.length);
       const value = head + str(patch) + old.slice(offset + patch.length);
-      if (entry === undefined) db.add(key, 'string', value);
-      else db.set(key, 'string', value, true);
+      const stored = entry === undefined ? db.add(key, 'string', value) : db.set(key, 'string', value, true);
+      stored.stringEncoding = StringEncoding.Raw;
       client.server.keyChanged(db, key, '$', 'setrange');
       client.reply.integer(value.length);
     },
