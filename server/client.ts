@@ -8,6 +8,7 @@ import { RequestParser, type RequestSink } from './resp/request-parser.js';
 import { ReplyWriter } from './resp/writer.js';
 import type { Db } from './keyspace.js';
 import type { Server } from './server.js';
+import type { Command } from './commands/types.js';
 import { execute } from './dispatch.js';
 
 export class Client implements RequestSink {
@@ -41,6 +42,9 @@ export class Client implements RequestSink {
   readonly remoteAddress: string;
   readonly localAddress: string;
   netInput = 0;
+  /** The last command name resolved on this connection (bytes as sent), see dispatch.lookupCommand. */
+  lastNameBytes: Buffer | null = null;
+  lastNameCommand: Command | null = null;
   lastCommandBytes = 0;
 
   constructor(

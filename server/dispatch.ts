@@ -18,10 +18,29 @@ function commandName(arg: Buffer): string {
   return name;
 }
 
+/**
+ * The command named by arg. Pipelines repeat one command, so each client
+ * remembers the bytes of the last name it resolved: a byte compare then
+ * spares the string, the lowercasing and the hash lookup.
+ */
+function lookupCommand(server: Server, client: Client, arg: Buffer): Command | undefined {
+  const cached = client.lastNameBytes;
+  if (cached !== null && cached.length === arg.length) {
+    let i = 0;
+    while (i < arg.length && cached[i] === arg[i]) i++;
+    if (i === arg.length) return client.lastNameCommand!;
+  }
+  const command = server.commands.get(commandName(arg));
+  if (command !== undefined && arg.length <= 32) {
+    client.lastNameBytes = Buffer.from(arg); // argv is borrowed: keep a copy
+    client.lastNameCommand = command;
+  }
+  return command;
+}
+
 /** Finds the command (or subcommand) argv names; replies the error and returns null if none. */
 export function resolveCommand(server: Server, client: Client, argv: Buffer[]): Command | null {
-  const name = commandName(argv[0]);
-  let command = server.commands.get(name);
+  let command = lookupCommand(server, client, argv[0]);
   if (command === undefined) {
     rejectCommand(server, client, null, unknownCommandError(argv[0].latin1Slice(0, argv[0].length), argv));
     return null;

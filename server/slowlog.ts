@@ -22,13 +22,19 @@ export class Slowlog {
   entries: SlowlogEntry[] = [];
   private nextId = 0;
 
+  /** slowlog-log-slower-than, kept current: read on every command. */
+  private threshold: number;
+
   constructor(
     private readonly config: Config,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.threshold = config.int('slowlog-log-slower-than');
+    config.onChange('slowlog-log-slower-than', (value) => (this.threshold = value as number));
+  }
 
   consider(client: Client, argv: readonly Buffer[], micros: number): void {
-    const threshold = this.config.int('slowlog-log-slower-than');
+    const threshold = this.threshold;
     if (threshold < 0 || micros < threshold) return;
     const args: string[] = [];
     const shown = Math.min(argv.length, MAX_ARGS);
