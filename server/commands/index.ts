@@ -7,6 +7,11 @@ import { serverCommands } from './server.js';
 import { configCommands } from './config.js';
 import { stringCommands } from './strings.js';
 import { keyCommands } from './keys.js';
+import { hashCommands } from './hashes.js';
+import { listCommands } from './lists.js';
+import { setCommands } from './sets.js';
+import { zsetCommands } from './zsets.js';
+import { transactionCommands } from './transactions.js';
 
 export const commandDefs: readonly CommandDef[] = [
   ...connectionCommands,
@@ -15,6 +20,11 @@ export const commandDefs: readonly CommandDef[] = [
   ...configCommands,
   ...stringCommands,
   ...keyCommands,
+  ...hashCommands,
+  ...listCommands,
+  ...setCommands,
+  ...zsetCommands,
+  ...transactionCommands,
 ];
 
 export class CommandTable {

@@ -1,0 +1,3 @@
+import type { CommandDef } from './types.js';
+
+export const transactionCommands: CommandDef[] = [];
