@@ -58,11 +58,13 @@ export class ReplyWriter {
     if (this.pos + n > this.slab.length) this.newSlab(n);
   }
 
+  /** s (latin1: one char per byte) followed by CRLF. */
   private ascii(s: string): void {
     const n = s.length;
     this.reserve(n + 2);
     const slab = this.slab;
     let p = this.pos;
+    // Short strings: a byte loop beats the call into C++.
     if (n < 48) {
       for (let i = 0; i < n; i++) slab[p++] = s.charCodeAt(i);
     } else {
@@ -111,18 +113,8 @@ export class ReplyWriter {
 
   /** A bulk string held as latin1 text (one char per byte). */
   bulk(s: string): void {
-    const n = s.length;
-    this.header(0x24, n); // '$'
-    this.reserve(n + 2);
-    const slab = this.slab;
-    let p = this.pos;
-    if (n < 48) {
-      for (let i = 0; i < n; i++) slab[p++] = s.charCodeAt(i);
-    } else {
-      p += slab.latin1Write(s, p, n);
-    }
-    slab.writeUInt16LE(CRLF, p);
-    this.pos = p + 2;
+    this.header(0x24, s.length); // '$'
+    this.ascii(s);
   }
 
   bulkBuffer(b: Buffer): void {
@@ -190,10 +182,7 @@ export class ReplyWriter {
     if (this.resp === 3) {
       const body = `${format}:${text}`;
       this.header(0x3d, body.length); // '='
-      this.reserve(body.length + 2);
-      this.pos += this.slab.latin1Write(body, this.pos);
-      this.slab.writeUInt16LE(CRLF, this.pos);
-      this.pos += 2;
+      this.ascii(body);
     } else {
       this.bulk(text);
     }
