@@ -36,8 +36,15 @@ export class Client implements RequestSink {
   closing = false;
   /** Commands waiting while this client cannot run them (e.g. it is blocked). Their buffers are owned copies. */
   readonly backlog: Buffer[][] = [];
+  /** Inside MULTI, and while its EXEC runs: blocking commands must not block (transactions family). */
+  inMulti = false;
   /** Set while a command that blocks holds this client (issue: blocking lists). */
   blocked = false;
+  /**
+   * Set while this client's commands must not block (EXEC running its queue, a
+   * script): blocking commands then answer as if they timed out at once.
+   */
+  denyBlocking = false;
   /** Bytes read from / written to the socket, for INFO stats. */
   readonly remoteAddress: string;
   readonly localAddress: string;

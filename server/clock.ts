@@ -33,6 +33,11 @@ export class Clock {
     this.frozen = false;
   }
 
+  /** Whether time is held (so a nested holder, EXEC inside a frozen test, leaves it held). */
+  get isFrozen(): boolean {
+    return this.frozen;
+  }
+
   /** Microseconds, for TIME and command timing; follows the offset too. */
   nowMicros(): bigint {
     const wall = process.hrtime.bigint() / 1000n;

@@ -93,12 +93,17 @@ export function execute(server: Server, client: Client, argv: Buffer[]): void {
     }
   }
   call(server, client, command, argv);
+  // As Redis's processCommand: keys made ready by this command serve their blocked clients now.
+  for (const hook of server.afterCommandHooks) hook();
 }
+
+/** Error replies counted when the innermost running call began or last ended (see call). */
+let errorMark = 0;
 
 /** Runs a resolved and admitted command: the handler, then stats, slowlog and monitors. */
 export function call(server: Server, client: Client, command: Command, argv: Buffer[]): void {
   const replyMark = client.reply.mark();
-  const errorsBefore = server.stats.errorReplies;
+  errorMark = server.stats.errorReplies;
   const started = performance.now();
   try {
     command.def.handler!(client, argv);
@@ -115,7 +120,9 @@ export function call(server: Server, client: Client, command: Command, argv: Buf
   if (server.monitors.size > 0 && !command.skipMonitor && !command.isAdmin) server.feedMonitors(client, argv);
   command.calls++;
   command.usec += micros;
-  if (server.stats.errorReplies !== errorsBefore) command.failedCalls++;
+  // As Redis's prev_err_count: errors of calls nested inside this one (EXEC's commands) were counted there.
+  if (server.stats.errorReplies > errorMark) command.failedCalls++;
+  errorMark = server.stats.errorReplies;
   server.stats.totalCommands++;
   client.lastCommand = command.fullName;
   if (!command.skipSlowlog) server.slowlog.consider(client, argv, micros);
@@ -138,5 +145,7 @@ export function replyError(server: Server, client: Client, text: string): void {
 /** A command refused before it ran: an error reply and a rejected call. */
 function rejectCommand(server: Server, client: Client, command: Command | null, text: string): void {
   if (command !== null) command.rejectedCalls++;
+  // A refusal inside MULTI flags the transaction; a refused EXEC answers EXECABORT instead.
+  for (const listener of server.rejectionListeners) text = listener(client, command, text);
   replyError(server, client, text);
 }

@@ -80,6 +80,8 @@ export class Server implements KeyspaceHost {
   readonly cronTasks: Array<() => void> = [];
   /** Called with (db, key) whenever a key is written, deleted or expired: WATCH, tracking, blocked clients hang here. */
   readonly keyModifiedListeners: Array<(db: Db, key: string) => void> = [];
+  /** Run after every command dispatched from a client (not inside EXEC): blocked clients are served here. */
+  readonly afterCommandHooks: Array<() => void> = [];
   stats: ServerStats = freshStats();
   readonly errorCounts = new Map<string, number>();
   readonly slowlog: Slowlog;
@@ -222,6 +224,13 @@ export class Server implements KeyspaceHost {
 
   /** Called when a client goes away: pub/sub, blocking and MULTI state hang here. */
   readonly disconnectListeners: Array<(client: Client) => void> = [];
+
+  /**
+   * A command the dispatcher refused (unknown, arity, auth, a command check):
+   * each listener may rewrite the error text (MULTI flags its transaction, a
+   * refused EXEC answers EXECABORT). `command` is null for an unknown command.
+   */
+  readonly rejectionListeners: Array<(client: Client, command: Command | null, text: string) => string> = [];
 
   /** RESET: each family drops its per-client state here (MULTI, WATCH, subscriptions, tracking …). */
   readonly resetListeners: Array<(client: Client) => void> = [];

@@ -229,6 +229,8 @@ export function checkFor(args: readonly string[]): Check {
     case 'sunion':
     case 'sinter':
     case 'sdiff':
+    case 'spop':
+    case 'srandmember':
     case 'hgetall':
     case 'hkeys':
     case 'hvals':
@@ -482,14 +484,60 @@ const lists: Family = {
   ],
 };
 
+/** A set member: integers often (so sets stay intsets and convert), any value otherwise. */
+function member(g: Gen): string {
+  return g.rng.chance(0.5) ? g.integer() : g.value();
+}
+
+function members(g: Gen, min: number, max: number): string[] {
+  return Array.from({ length: g.rng.int(min, max) }, () => member(g));
+}
+
+/** SPOP/SRANDMEMBER counts whose reply is deterministic (0, all of the set) or an error. */
+const SET_DETERMINISTIC_COUNTS = ['0', '1000', '-9223372036854775808', '9223372036854775808', 'x', '-0', ''];
+
 const sets: Family = {
   name: 'sets',
   commands: [
-    { name: 'sadd', weight: 2, make: (g) => ['SADD', g.key(), ...Array.from({ length: g.rng.int(1, 3) }, () => g.value())] },
-    { name: 'srem', make: (g) => ['SREM', g.key(), g.value()] },
+    { name: 'sadd', weight: 3, make: (g) => ['SADD', g.key(), ...members(g, 1, 4)] },
+    {
+      name: 'sadd-many',
+      weight: 0.15,
+      // Around set-max-intset-entries (512): the intset -> hashtable conversion.
+      make: (g) => {
+        const n = g.rng.int(505, 520);
+        const base = g.rng.int(-300, 300);
+        return ['SADD', g.key(), ...Array.from({ length: n }, (_, i) => String(base + i))];
+      },
+    },
+    { name: 'srem', weight: 2, make: (g) => ['SREM', g.key(), ...members(g, 1, 3)] },
     { name: 'smembers', make: (g) => ['SMEMBERS', g.key()] },
     { name: 'scard', make: (g) => ['SCARD', g.key()] },
-    { name: 'sismember', make: (g) => ['SISMEMBER', g.key(), g.value()] },
+    { name: 'sismember', make: (g) => ['SISMEMBER', g.key(), member(g)] },
+    { name: 'smismember', make: (g) => ['SMISMEMBER', g.key(), ...members(g, 1, 3)] },
+    { name: 'smove', make: (g) => ['SMOVE', g.key(), g.key(), member(g)] },
+    { name: 'sinter', make: (g) => ['SINTER', ...g.keys(1, 3)] },
+    { name: 'sunion', make: (g) => ['SUNION', ...g.keys(1, 3)] },
+    { name: 'sdiff', make: (g) => ['SDIFF', ...g.keys(1, 3)] },
+    { name: 'sinterstore', make: (g) => ['SINTERSTORE', g.key(), ...g.keys(1, 3)] },
+    { name: 'sunionstore', make: (g) => ['SUNIONSTORE', g.key(), ...g.keys(1, 3)] },
+    { name: 'sdiffstore', make: (g) => ['SDIFFSTORE', g.key(), ...g.keys(1, 3)] },
+    {
+      name: 'sintercard',
+      make: (g) => {
+        const keys = g.keys(1, 3);
+        const numkeys = g.rng.chance(0.9) ? String(keys.length) : g.rng.pick(['0', '-1', 'x', '5', '9223372036854775808']);
+        const args = ['SINTERCARD', numkeys, ...keys];
+        if (g.rng.chance(0.4)) args.push(g.opt('LIMIT'), g.rng.chance(0.8) ? String(g.rng.int(0, 5)) : g.rng.pick(['-1', 'x', '']));
+        return args;
+      },
+    },
+    // As steps, so the random arity changes never drop the count (a single pick is random).
+    { name: 'spop', make: (g) => ({ cmds: [cmd(['SPOP', g.key(), g.rng.pick(SET_DETERMINISTIC_COUNTS)])] }) },
+    {
+      name: 'srandmember',
+      make: (g) => ({ cmds: [cmd(['SRANDMEMBER', g.key(), g.rng.pick(SET_DETERMINISTIC_COUNTS)])] }),
+    },
   ],
 };
 
@@ -518,7 +566,7 @@ const zsets: Family = {
 export const FAMILIES: Record<string, Family> = { strings, keys, connection, lists, sets, hashes, zsets };
 
 /** The families this issue covers; DIFF_FAMILIES=strings,keys,sets … overrides. */
-export const DEFAULT_FAMILIES = ['strings', 'keys', 'connection'];
+export const DEFAULT_FAMILIES = ['strings', 'keys', 'connection', 'sets', 'lists', 'zsets', 'hashes'];
 
 export function familiesFrom(names: readonly string[]): Family[] {
   return names.map((name) => {

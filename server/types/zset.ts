@@ -1,0 +1,93 @@
+// A sorted set: the skiplist for order and ranks, a Map for member -> score.
+// Redis keeps small sets as a listpack and converts to a skiplist past
+// zset-max-listpack-entries / zset-max-listpack-value, never back (except
+// when a command builds a fresh set); `converted` remembers that for
+// OBJECT ENCODING. The structure itself is the same in both cases.
+
+import { SkipList, type SkipNode } from './skiplist.js';
+
+export class ZSet {
+  readonly list = new SkipList();
+  readonly dict = new Map<string, number>();
+  /** Redis would hold this set as a skiplist (OBJECT ENCODING). */
+  converted = false;
+
+  /** A set a command builds whole (STORE forms): held as a skiplist until settleEncoding. */
+  static built(): ZSet {
+    const zset = new ZSet();
+    zset.converted = true;
+    return zset;
+  }
+
+  get size(): number {
+    return this.dict.size;
+  }
+
+  score(member: string): number | undefined {
+    return this.dict.get(member);
+  }
+
+  /** Adds a member known to be absent. A listpack keeps -0 as 0 (its text is "0"); a skiplist keeps -0. */
+  insert(member: string, score: number): void {
+    if (score === 0 && !this.converted) score = 0;
+    this.list.insert(score, member);
+    this.dict.set(member, score);
+  }
+
+  /** Changes the score of a present member. */
+  update(member: string, score: number): void {
+    if (score === 0 && !this.converted) score = 0;
+    const current = this.dict.get(member);
+    if (current === undefined) throw new Error('zset: update of an absent member');
+    this.list.updateScore(current, member, score);
+    this.dict.set(member, score);
+  }
+
+  /** Removes member; returns whether it was there. */
+  remove(member: string): boolean {
+    const score = this.dict.get(member);
+    if (score === undefined) return false;
+    this.list.delete(score, member);
+    this.dict.delete(member);
+    return true;
+  }
+
+  /** 0-based rank of member from the lowest score, or -1. */
+  rank(member: string): number {
+    const score = this.dict.get(member);
+    if (score === undefined) return -1;
+    return this.list.rank(score, member) - 1;
+  }
+
+  /** The node at 0-based rank (no bounds beyond the list's). */
+  at(rank: number): SkipNode | null {
+    return this.list.byRank(rank + 1);
+  }
+
+  /** Before adding member: past either threshold Redis converts to a skiplist for good. */
+  prepareAdd(member: string, maxEntries: number, maxValue: number): void {
+    if (!this.converted && (this.dict.size + 1 > maxEntries || member.length > maxValue)) this.converted = true;
+  }
+
+  /** A fresh set's encoding as Redis picks it when a command builds one whole (STORE forms). */
+  settleEncoding(maxEntries: number, maxValue: number): void {
+    let longest = 0;
+    for (const member of this.dict.keys()) if (member.length > longest) longest = member.length;
+    this.converted = !(this.dict.size <= maxEntries && longest <= maxValue);
+    if (!this.converted) {
+      for (let x = this.list.first(); x !== null; x = x.next) {
+        if (x.score === 0) {
+          x.score = 0;
+          this.dict.set(x.member, 0);
+        }
+      }
+    }
+  }
+
+  clone(): ZSet {
+    const copy = new ZSet();
+    copy.converted = this.converted;
+    for (let x = this.list.first(); x !== null; x = x.next) copy.insert(x.member, x.score);
+    return copy;
+  }
+}
