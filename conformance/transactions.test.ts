@@ -401,6 +401,9 @@ test('blocking commands inside MULTI do not block', async () => {
   await withRaw(async (a) => {
     await a.run([['DEL', 'tx:bl'], ['MULTI'], ['BLPOP', 'tx:bl', '0'], ['RPUSH', 'tx:bl', 'v'], ['BLPOP', 'tx:bl', '0'], ['EXEC']],
       ':0\r\n+OK\r\n+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n*3\r\n*-1\r\n:1\r\n*2\r\n$5\r\ntx:bl\r\n$1\r\nv\r\n');
+    // The moves answer as their non-blocking forms do: a null bulk, not a null array (as Redis 7.0).
+    await a.run([['MULTI'], ['BRPOPLPUSH', 'tx:none', 'tx:dst', '0'], ['BLMOVE', 'tx:none', 'tx:dst', 'LEFT', 'RIGHT', '0'], ['BLMPOP', '0', '1', 'tx:none', 'LEFT'], ['EXEC']],
+      '+OK\r\n+QUEUED\r\n+QUEUED\r\n+QUEUED\r\n*3\r\n$-1\r\n$-1\r\n*-1\r\n');
   });
 });
 

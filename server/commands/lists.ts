@@ -239,12 +239,20 @@ function moveCommand(client: Client, source: string, destination: string, from: 
 // ---- blocking ----------------------------------------------------------------
 
 /**
- * Blocks client on keys, or answers the timeout reply at once when it may not
- * block (inside MULTI/EXEC or a script).
+ * Blocks client on keys, or answers a null at once when it may not block
+ * (inside MULTI/EXEC or a script): a null array, except for the moves
+ * (BLMOVE, BRPOPLPUSH), which answer their non-blocking form's null bulk.
  */
-function blockOn(client: Client, keys: string[], timeoutMs: number, serve: (db: Db, key: string) => boolean): void {
+function blockOn(
+  client: Client,
+  keys: string[],
+  timeoutMs: number,
+  serve: (db: Db, key: string) => boolean,
+  nullWhenDenied: 'array' | 'bulk' = 'array',
+): void {
   if (client.denyBlocking) {
-    client.reply.nullArray();
+    if (nullWhenDenied === 'bulk') client.reply.nullBulk();
+    else client.reply.nullArray();
     return;
   }
   const dbIndex = client.dbIndex;
@@ -303,6 +311,7 @@ function blockingMove(client: Client, source: string, destination: string, from:
       moveOne(client, db, source, list, destination, from, to);
       return true;
     }),
+    'bulk',
   );
 }
 
