@@ -72,3 +72,11 @@ export function parseLongDoubleArg(arg: Buffer, error: string = Errors.notFloat)
   if (value === null) throw new ReplyError(error);
   return value;
 }
+
+/**
+ * Largest reply a random-pick command with repeats (SRANDMEMBER, HRANDFIELD,
+ * ZRANDMEMBER with a negative count) may build. Redis has no bound and
+ * crashes or stalls on huge counts; a server must answer instead.
+ */
+export const MAX_RANDOM_REPLY = 100_000_000;
+export const RANDOM_REPLY_TOO_LARGE = 'ERR value is out of range';

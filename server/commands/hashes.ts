@@ -15,7 +15,7 @@ import type { Server } from '../server.js';
 import type { CommandDef } from './types.js';
 import { keysAt } from './types.js';
 import { Errors, ReplyError } from '../errors.js';
-import { parseInt64, parseInteger, parseLongDoubleArg } from './arguments.js';
+import { MAX_RANDOM_REPLY, parseInt64, parseInteger, parseLongDoubleArg, RANDOM_REPLY_TOO_LARGE } from './arguments.js';
 import { incrementFloatText } from '../resp/number-format.js';
 import { compileGlob } from '../glob.js';
 import { parseScanCursor } from '../scan.js';
@@ -304,6 +304,7 @@ function hrandfield(client: Client, argv: Buffer[]): void {
   if (count64 < 0n || count64 === 1n) {
     // With repeats: each pick samples the whole hash.
     const count = Number(count64 < 0n ? -count64 : count64);
+    if (count > MAX_RANDOM_REPLY) throw new ReplyError(RANDOM_REPLY_TOO_LARGE);
     header(count);
     if (hash.encoding === 'listpack') {
       const cells = hash.toArray();

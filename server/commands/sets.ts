@@ -20,7 +20,7 @@ import { IndexedSet } from '../types/indexed-set.js';
 import { compileGlob } from '../glob.js';
 import { parseScanCursor } from '../scan.js';
 import { isIntegerEncodable, registerValueType } from './keys.js';
-import { parseInteger, parseInt64 } from './arguments.js';
+import { MAX_RANDOM_REPLY, parseInteger, parseInt64, RANDOM_REPLY_TOO_LARGE } from './arguments.js';
 import type { CommandDef } from './types.js';
 import { keysAt } from './types.js';
 
@@ -35,8 +35,6 @@ const LIMIT_NEGATIVE = "ERR LIMIT can't be negative";
  * accepts any magnitude and dies building a reply of billions of elements;
  * beyond this many we refuse instead of taking the process down.
  */
-const MAX_RANDOM_REPLY = 100_000_000;
-const OUT_OF_RANGE = 'ERR value is out of range';
 /** Redis caps set-max-intset-entries at 2^30 (intset internals). */
 const INTSET_HARD_LIMIT = 1 << 30;
 
@@ -443,7 +441,7 @@ export const setCommands: CommandDef[] = [
       }
       if (!unique || magnitude === 1n) {
         // Repeats allowed: count independent picks, in random order.
-        if (magnitude > BigInt(MAX_RANDOM_REPLY)) throw new ReplyError(OUT_OF_RANGE);
+        if (magnitude > BigInt(MAX_RANDOM_REPLY)) throw new ReplyError(RANDOM_REPLY_TOO_LARGE);
         const count = Number(magnitude);
         client.reply.array(count);
         for (let i = 0; i < count; i++) client.reply.bulk(set.random() as string);

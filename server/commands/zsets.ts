@@ -12,7 +12,7 @@ import type { Db, Entry } from '../keyspace.js';
 import type { CommandDef, Flag } from './types.js';
 import { keysAt } from './types.js';
 import { Errors, ReplyError } from '../errors.js';
-import { parseDouble, parseInteger } from './arguments.js';
+import { MAX_RANDOM_REPLY, parseDouble, parseInteger, RANDOM_REPLY_TOO_LARGE } from './arguments.js';
 import { formatDouble, parseDoubleText } from '../resp/number-format.js';
 import { registerValueType } from './keys.js';
 import { ZSet } from '../types/zset.js';
@@ -698,6 +698,7 @@ function zrandmember(client: Client, argv: Buffer[]): void {
   const scores: number[] = [];
   if (count < 0) {
     const n = -count;
+    if (n > MAX_RANDOM_REPLY) throw new ReplyError(RANDOM_REPLY_TOO_LARGE);
     for (let i = 0; i < n; i++) {
       const node = zset.at(randomInt(size)) as SkipNode;
       members.push(node.member);
