@@ -304,4 +304,13 @@ test('blocking commands inside MULTI answer at once', async () => {
   }
 });
 
+test('BLMPOP checks its arguments in Redis order: numkeys and direction before the timeout', async () => {
+  const c = await nodeRedis(server, 3);
+  const errorOf = (args: string[]) => c.sendCommand(args).then(() => '', (e: Error) => e.message);
+  assert.is(await errorOf(['BLMPOP', 'x', '0', 'l', 'LEFT']), 'ERR numkeys should be greater than 0');
+  assert.is(await errorOf(['BLMPOP', '-1', '1', 'l', 'UP']), 'ERR syntax error');
+  assert.is(await errorOf(['BLMPOP', '-1', '1', 'l', 'LEFT']), 'ERR timeout is negative');
+  await c.quit();
+});
+
 test.run();

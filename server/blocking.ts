@@ -147,12 +147,18 @@ class BlockingState {
         const id = queueId(dbIndex, key);
         this.readySet.delete(id);
         const db = this.server.dbs[dbIndex];
+        // Every waiter in order, as Redis: one that cannot take from this key
+        // (it waits for another type: BLPOP and BZPOPMIN on one key) is skipped.
         let queue = this.queues.get(id);
-        while (queue !== undefined && queue.length > 0) {
-          const waiter = queue[0];
-          if (!waiter.tryServe(db, key)) break;
-          this.release(waiter);
-          queue = this.queues.get(id);
+        let at = 0;
+        while (queue !== undefined && at < queue.length && db.lookup(key) !== undefined) {
+          const waiter = queue[at];
+          if (waiter.tryServe(db, key)) {
+            this.release(waiter);
+            queue = this.queues.get(id);
+          } else {
+            at++;
+          }
         }
       }
     } finally {

@@ -86,7 +86,7 @@ function parseEnd(arg: Buffer): End {
  * milliseconds, truncated; 0 means forever. Values past the int64 range of
  * milliseconds come out negative in Redis, so they get the same error.
  */
-function parseTimeout(arg: Buffer): number {
+export function parseTimeout(arg: Buffer): number {
   const value = parseLongDoubleArg(arg, TIMEOUT_NOT_FLOAT);
   const magnitude = value.infinite ? Infinity : Number(value.mantissa) * 2 ** value.exponent;
   const seconds = value.negative ? -magnitude : magnitude;
@@ -243,7 +243,7 @@ function moveCommand(client: Client, source: string, destination: string, from: 
  * (inside MULTI/EXEC or a script): a null array, except for the moves
  * (BLMOVE, BRPOPLPUSH), which answer their non-blocking form's null bulk.
  */
-function blockOn(
+export function blockOn(
   client: Client,
   keys: string[],
   timeoutMs: number,
@@ -260,7 +260,7 @@ function blockOn(
 }
 
 /** A served waiter's reply leaves on the next flush, whatever errors its serving met. */
-function serving(client: Client, work: () => boolean): boolean {
+export function serving(client: Client, work: () => boolean): boolean {
   try {
     return work();
   } catch (error) {
@@ -615,8 +615,9 @@ export const listCommands: CommandDef[] = [
     complexity: 'O(N+M) where N is the number of provided keys and M is the number of elements returned.',
     getKeys: mpopKeys(2),
     handler(client, argv) {
-      const timeoutMs = parseTimeout(argv[1]);
+      // Redis checks numkeys, direction and COUNT before the timeout.
       const args = parseMpop(argv, 2);
+      const timeoutMs = parseTimeout(argv[1]);
       if (mpopFrom(client, client.db, args.keys, args.end, args.count)) return;
       blockOn(client, args.keys, timeoutMs, (db, key) =>
         serving(client, () => {

@@ -19,6 +19,7 @@ import { ZSet } from '../types/zset.js';
 import { scoreGteMin, scoreLteMax, lexGteMin, lexLteMax, type LexRange, type ScoreRange, type SkipNode } from '../types/skiplist.js';
 import { compileGlob } from '../glob.js';
 import { parseScanCursor } from '../scan.js';
+import { blockOn, parseTimeout, serving } from './lists.js';
 
 const NAN_SCORE = 'ERR resulting score is not a number (NaN)';
 const NOT_FLOAT_RANGE = 'ERR min or max is not a float';
@@ -600,6 +601,104 @@ function numkeysKeys(at: number, withDestination: boolean) {
 }
 
 // ---------------------------------------------------------------------------
+// Blocking pops: BZPOPMIN / BZPOPMAX / BZMPOP (the lists' blocked-client machinery)
+
+/** A non-empty sorted set at key, WRONGTYPE for another type, undefined when absent or empty. */
+function poppableZset(db: Db, key: string): ZSet | undefined {
+  const entry = writeZset(db, key);
+  if (entry === undefined) return undefined;
+  const zset = entry.value as ZSet;
+  return zset.size > 0 ? zset : undefined;
+}
+
+/** BZPOPMIN/BZPOPMAX's reply: [key, member, score] (score a double: RESP3 ',', RESP2 bulk). */
+function replyBlockingPop(client: Client, key: string, zset: ZSet, max: boolean): void {
+  const [members, scores] = popElements(client, key, zset, max, 1);
+  client.reply.array(3);
+  client.reply.bulk(key);
+  client.reply.bulk(members[0]);
+  client.reply.double(scores[0]);
+}
+
+function bzpopCommand(max: boolean) {
+  return (client: Client, argv: Buffer[]): void => {
+    const timeoutMs = parseTimeout(argv[argv.length - 1]);
+    const keys: string[] = [];
+    for (let i = 1; i < argv.length - 1; i++) keys.push(str(argv[i]));
+    for (const key of keys) {
+      const zset = poppableZset(client.db, key);
+      if (zset === undefined) continue;
+      replyBlockingPop(client, key, zset, max);
+      return;
+    }
+    blockOn(client, keys, timeoutMs, (db, key) =>
+      serving(client, () => {
+        const entry = db.lookup(key);
+        if (entry === undefined || entry.type !== 'zset') return false;
+        const zset = entry.value as ZSet;
+        if (zset.size === 0) return false;
+        replyBlockingPop(client, key, zset, max);
+        return true;
+      }),
+    );
+  };
+}
+
+/** BZMPOP's reply: [key, [[member, score]...]], as ZMPOP. */
+function replyMultiPop(client: Client, key: string, zset: ZSet, max: boolean, count: number): void {
+  const [members, scores] = popElements(client, key, zset, max, count);
+  client.reply.array(2);
+  client.reply.bulk(key);
+  client.reply.array(members.length);
+  for (let k = 0; k < members.length; k++) {
+    client.reply.array(2);
+    client.reply.bulk(members[k]);
+    client.reply.double(scores[k]);
+  }
+}
+
+/** BZMPOP timeout numkeys key... MIN|MAX [COUNT n]; Redis reads the timeout after the rest. */
+function bzmpop(client: Client, argv: Buffer[]): void {
+  const numkeys = parseInteger(argv[2], NUMKEYS_POSITIVE);
+  if (numkeys <= 0) throw new ReplyError(NUMKEYS_POSITIVE);
+  if (numkeys > argv.length - 4) throw new ReplyError(Errors.syntax);
+  const whereAt = numkeys + 3;
+  const where = lower(argv[whereAt]);
+  if (where !== 'min' && where !== 'max') throw new ReplyError(Errors.syntax);
+  const max = where === 'max';
+  let count = 1;
+  let countGiven = false;
+  for (let j = whereAt + 1; j < argv.length; j++) {
+    if (!countGiven && lower(argv[j]) === 'count' && j + 1 < argv.length) {
+      count = parseInteger(argv[++j], COUNT_POSITIVE);
+      if (count <= 0) throw new ReplyError(COUNT_POSITIVE);
+      countGiven = true;
+    } else {
+      throw new ReplyError(Errors.syntax);
+    }
+  }
+  const timeoutMs = parseTimeout(argv[1]);
+  const keys: string[] = [];
+  for (let i = 3; i < whereAt; i++) keys.push(str(argv[i]));
+  for (const key of keys) {
+    const zset = poppableZset(client.db, key);
+    if (zset === undefined) continue;
+    replyMultiPop(client, key, zset, max, count);
+    return;
+  }
+  blockOn(client, keys, timeoutMs, (db, key) =>
+    serving(client, () => {
+      const entry = db.lookup(key);
+      if (entry === undefined || entry.type !== 'zset') return false;
+      const zset = entry.value as ZSet;
+      if (zset.size === 0) return false;
+      replyMultiPop(client, key, zset, max, count);
+      return true;
+    }),
+  );
+}
+
+// ---------------------------------------------------------------------------
 // The table
 
 function row(
@@ -921,4 +1020,7 @@ export const zsetCommands: CommandDef[] = [
   row('zdiffstore', -4, ['write', 'denyoom', 'movablekeys'], keysAt(1), W_SLOW, 'Subtract multiple sorted sets and store the resulting sorted set in a new key', '6.2.0', (c, a) => setOperation(c, a, DIFF, true), { getKeys: numkeysKeys(2, true) }),
   row('zintercard', -3, ['readonly', 'movablekeys'], null, R_SLOW, 'Intersect multiple sorted sets and return the cardinality of the result', '7.0.0', zintercard, { getKeys: numkeysKeys(1, false) }),
   row('zmpop', -4, ['write', 'movablekeys'], null, W_SLOW, 'Remove and return members with scores in a sorted set', '7.0.0', zmpop, { getKeys: numkeysKeys(1, false) }),
+  row('bzpopmin', -3, ['write', 'noscript', 'blocking', 'fast'], keysAt(1, -2), ['write', 'sortedset', 'fast', 'blocking'], 'Remove and return the member with the lowest score from one or more sorted sets, or block until one is available', '5.0.0', bzpopCommand(false)),
+  row('bzpopmax', -3, ['write', 'noscript', 'blocking', 'fast'], keysAt(1, -2), ['write', 'sortedset', 'fast', 'blocking'], 'Remove and return the member with the highest score from one or more sorted sets, or block until one is available', '5.0.0', bzpopCommand(true)),
+  row('bzmpop', -5, ['write', 'blocking', 'movablekeys'], null, ['write', 'sortedset', 'slow', 'blocking'], 'Remove and return members with scores in a sorted set or block until one is available', '7.0.0', bzmpop, { getKeys: numkeysKeys(2, false) }),
 ];
