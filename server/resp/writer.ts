@@ -46,7 +46,8 @@ export class ReplyWriter {
 
   private newSlab(minimum: number): void {
     const pendingBytes = this.pos - this.start;
-    const size = Math.max(SLAB_SIZE, minimum + pendingBytes);
+    // Doubling keeps a deep pipeline of replies linear: each overflow copies what is pending.
+    const size = Math.max(SLAB_SIZE, minimum + pendingBytes, pendingBytes * 2);
     const next = Buffer.allocUnsafe(size);
     if (pendingBytes > 0) this.slab.copy(next, 0, this.start, this.pos);
     this.slab = next;
