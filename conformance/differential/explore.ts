@@ -4,7 +4,7 @@
 //   node dist/conformance/differential/explore.js            embedis vs redis-server
 //   DIFF_SELF_CHECK=1 node dist/conformance/differential/explore.js   redis vs redis (checks the harness)
 
-import { chooseFamilies, findRedisServer, settingsFromEnv, startServers } from './setup.js';
+import { chooseFamilies, diffConfig, findRedisServer, settingsFromEnv, startServers } from './setup.js';
 import { formatFailure, runDifferential, type Failure } from './runner.js';
 import type { Reply } from './resp.js';
 
@@ -38,19 +38,8 @@ try {
   for (const resp of settings.protocols) {
     for (const seed of settings.seeds) {
       const started = Date.now();
-      const result = await runDifferential(servers.redis, servers.embedis, {
-        seed,
-        resp,
-        commands: perSeed,
-        sequenceLength: settings.sequenceLength,
-        batchSize: settings.batchSize,
-        families,
-        maxFailures: settings.maxFailures,
-        onlySequence: settings.onlySequence,
-        shrinkBudgetMs: settings.shrinkBudgetMs,
-        log: (line) => console.log(line),
-        observe,
-      });
+      const config = diffConfig(settings, { seed, resp, commands: perSeed, families }, (line) => console.log(line), observe);
+      const result = await runDifferential(servers.redis, servers.embedis, config);
       matched += result.commandsMatched;
       run += result.commandsRun;
       console.log(

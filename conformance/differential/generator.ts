@@ -24,7 +24,14 @@ export type Check =
   /** RANDOMKEY: exact when the DBSIZE just before it is 0 or 1, else both a bulk. */
   | 'randomkey'
   /** Integers within this distance (both must be >= 0; -1/-2 compare exactly). */
-  | { tolerance: number };
+  | { tolerance: number }
+  /**
+   * A random draw (SRANDMEMBER, SPOP, HRANDFIELD, ZRANDMEMBER): the same reply
+   * type and element count as the oracle's, every element taken from the
+   * listing the step sent just before on the same server (members, or
+   * field/value and member/score pairs), and no element twice when distinct.
+   */
+  | { sample: 'distinct' | 'repeat'; pairs: boolean };
 
 export interface Cmd {
   /** Arguments as latin1 strings (one char per byte). */
@@ -44,6 +51,21 @@ export interface Step {
   pauseMs?: number;
   after?: Cmd[];
   scan?: string[];
+  /** The command and key before the cursor: ['SSCAN', key] …; SCAN when absent. */
+  scanHead?: string[];
+  /** HSCAN/ZSCAN: elements come as field/value (member/score) pairs. */
+  scanPairs?: boolean;
+  /** Blocking commands on extra connections, served by the main one (see runner.ts). */
+  blocking?: Blocking;
+}
+
+export interface Blocking {
+  /** One command per extra connection (client B1, B2 …), sent in this order, each once the previous is blocked. */
+  waiters: Cmd[];
+  /** Sent by the main connection once every waiter is blocked (or answered). */
+  then: Cmd[];
+  /** CLIENT UNBLOCK every waiter afterwards (else each must answer by itself: a short timeout). */
+  unblock: boolean;
 }
 
 export interface CommandSpec {
@@ -55,6 +77,8 @@ export interface CommandSpec {
 export interface Family {
   name: string;
   commands: CommandSpec[];
+  /** Scales the family's weights so that they add up to this (a focused run: the family most, the rest a little). */
+  share?: number;
 }
 
 /** Milliseconds of tolerance for PTTL and PEXPIRETIME; TTL and EXPIRETIME allow 1 s. */
@@ -210,7 +234,7 @@ export class Gen {
   }
 }
 
-function cmd(args: string[]): Cmd {
+export function cmd(args: string[]): Cmd {
   return { args, check: checkFor(args) };
 }
 
@@ -469,112 +493,8 @@ const connection: Family = {
   ],
 };
 
-// The data-type families: off by default until embedis implements them.
-// Their first job is to put other types in the key space, so the string and
-// key commands meet WRONGTYPE and TYPE/OBJECT ENCODING see every type.
-
-const lists: Family = {
-  name: 'lists',
-  commands: [
-    { name: 'rpush', weight: 2, make: (g) => ['RPUSH', g.key(), ...Array.from({ length: g.rng.int(1, 3) }, () => g.value())] },
-    { name: 'lpush', make: (g) => ['LPUSH', g.key(), g.value()] },
-    { name: 'lrange', make: (g) => ['LRANGE', g.key(), g.index(), g.index()] },
-    { name: 'llen', make: (g) => ['LLEN', g.key()] },
-    { name: 'lpop', make: (g) => ['LPOP', g.key(), ...(g.rng.chance(0.3) ? [g.integer()] : [])] },
-  ],
-};
-
-/** A set member: integers often (so sets stay intsets and convert), any value otherwise. */
-function member(g: Gen): string {
-  return g.rng.chance(0.5) ? g.integer() : g.value();
-}
-
-function members(g: Gen, min: number, max: number): string[] {
-  return Array.from({ length: g.rng.int(min, max) }, () => member(g));
-}
-
-/** SPOP/SRANDMEMBER counts whose reply is deterministic (0, all of the set) or an error. */
-const SET_DETERMINISTIC_COUNTS = ['0', '1000', '-9223372036854775808', '9223372036854775808', 'x', '-0', ''];
-
-const sets: Family = {
-  name: 'sets',
-  commands: [
-    { name: 'sadd', weight: 3, make: (g) => ['SADD', g.key(), ...members(g, 1, 4)] },
-    {
-      name: 'sadd-many',
-      weight: 0.15,
-      // Around set-max-intset-entries (512): the intset -> hashtable conversion.
-      make: (g) => {
-        const n = g.rng.int(505, 520);
-        const base = g.rng.int(-300, 300);
-        return ['SADD', g.key(), ...Array.from({ length: n }, (_, i) => String(base + i))];
-      },
-    },
-    { name: 'srem', weight: 2, make: (g) => ['SREM', g.key(), ...members(g, 1, 3)] },
-    { name: 'smembers', make: (g) => ['SMEMBERS', g.key()] },
-    { name: 'scard', make: (g) => ['SCARD', g.key()] },
-    { name: 'sismember', make: (g) => ['SISMEMBER', g.key(), member(g)] },
-    { name: 'smismember', make: (g) => ['SMISMEMBER', g.key(), ...members(g, 1, 3)] },
-    { name: 'smove', make: (g) => ['SMOVE', g.key(), g.key(), member(g)] },
-    { name: 'sinter', make: (g) => ['SINTER', ...g.keys(1, 3)] },
-    { name: 'sunion', make: (g) => ['SUNION', ...g.keys(1, 3)] },
-    { name: 'sdiff', make: (g) => ['SDIFF', ...g.keys(1, 3)] },
-    { name: 'sinterstore', make: (g) => ['SINTERSTORE', g.key(), ...g.keys(1, 3)] },
-    { name: 'sunionstore', make: (g) => ['SUNIONSTORE', g.key(), ...g.keys(1, 3)] },
-    { name: 'sdiffstore', make: (g) => ['SDIFFSTORE', g.key(), ...g.keys(1, 3)] },
-    {
-      name: 'sintercard',
-      make: (g) => {
-        const keys = g.keys(1, 3);
-        const numkeys = g.rng.chance(0.9) ? String(keys.length) : g.rng.pick(['0', '-1', 'x', '5', '9223372036854775808']);
-        const args = ['SINTERCARD', numkeys, ...keys];
-        if (g.rng.chance(0.4)) args.push(g.opt('LIMIT'), g.rng.chance(0.8) ? String(g.rng.int(0, 5)) : g.rng.pick(['-1', 'x', '']));
-        return args;
-      },
-    },
-    // As steps, so the random arity changes never drop the count (a single pick is random).
-    { name: 'spop', make: (g) => ({ cmds: [cmd(['SPOP', g.key(), g.rng.pick(SET_DETERMINISTIC_COUNTS)])] }) },
-    {
-      name: 'srandmember',
-      make: (g) => ({ cmds: [cmd(['SRANDMEMBER', g.key(), g.rng.pick(SET_DETERMINISTIC_COUNTS)])] }),
-    },
-  ],
-};
-
-const hashes: Family = {
-  name: 'hashes',
-  commands: [
-    { name: 'hset', weight: 2, make: (g) => ['HSET', g.key(), g.value(), g.value()] },
-    { name: 'hget', make: (g) => ['HGET', g.key(), g.value()] },
-    { name: 'hdel', make: (g) => ['HDEL', g.key(), g.value()] },
-    { name: 'hlen', make: (g) => ['HLEN', g.key()] },
-    { name: 'hgetall', make: (g) => ['HGETALL', g.key()] },
-  ],
-};
-
-const zsets: Family = {
-  name: 'zsets',
-  commands: [
-    { name: 'zadd', weight: 2, make: (g) => ['ZADD', g.key(), g.float(), g.value()] },
-    { name: 'zscore', make: (g) => ['ZSCORE', g.key(), g.value()] },
-    { name: 'zrange', make: (g) => ['ZRANGE', g.key(), g.index(), g.index(), ...(g.rng.chance(0.5) ? ['WITHSCORES'] : [])] },
-    { name: 'zcard', make: (g) => ['ZCARD', g.key()] },
-    { name: 'zrem', make: (g) => ['ZREM', g.key(), g.value()] },
-  ],
-};
-
-export const FAMILIES: Record<string, Family> = { strings, keys, connection, lists, sets, hashes, zsets };
-
-/** The families this issue covers; DIFF_FAMILIES=strings,keys,sets … overrides. */
-export const DEFAULT_FAMILIES = ['strings', 'keys', 'connection', 'sets', 'lists', 'zsets', 'hashes'];
-
-export function familiesFrom(names: readonly string[]): Family[] {
-  return names.map((name) => {
-    const family = FAMILIES[name];
-    if (!family) throw new Error(`unknown command family '${name}' (known: ${Object.keys(FAMILIES).join(', ')})`);
-    return family;
-  });
-}
+/** The families defined here; families.ts adds the data types and holds the registry. */
+export const BASE_FAMILIES: Record<string, Family> = { strings, keys, connection };
 
 /** Turns a command's arguments into a step, sometimes with a wrong arity or a mixed-case name. */
 function finish(g: Gen, made: string[] | Step): Step {
@@ -591,7 +511,11 @@ function finish(g: Gen, made: string[] | Step): Step {
 export function generateSequence(seeds: readonly number[], families: readonly Family[], length: number): Step[] {
   const g = new Gen(new Random(...seeds));
   const table: Array<[number, CommandSpec]> = [];
-  for (const family of families) for (const spec of family.commands) table.push([spec.weight ?? 1, spec]);
+  for (const family of families) {
+    const total = family.commands.reduce((sum, spec) => sum + (spec.weight ?? 1), 0);
+    const scale = family.share === undefined || total === 0 ? 1 : family.share / total;
+    for (const spec of family.commands) table.push([(spec.weight ?? 1) * scale, spec]);
+  }
   const steps: Step[] = [];
   for (let i = 0; i < length; i++) steps.push(finish(g, g.rng.weighted(table).make(g)));
   return steps;
@@ -599,5 +523,6 @@ export function generateSequence(seeds: readonly number[], families: readonly Fa
 
 /** Commands a step sends (a scan step counts as one). */
 export function stepSize(step: Step): number {
-  return step.cmds.length + (step.after?.length ?? 0) + (step.scan ? 1 : 0);
+  const blocking = step.blocking ? step.blocking.waiters.length * (step.blocking.unblock ? 2 : 1) + step.blocking.then.length : 0;
+  return step.cmds.length + (step.after?.length ?? 0) + (step.scan ? 1 : 0) + blocking;
 }

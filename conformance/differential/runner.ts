@@ -7,7 +7,7 @@
 
 import { RespConnection, ConnectionError } from './connection.js';
 import { formatReply, quote, replyEquals, type Reply } from './resp.js';
-import { generateSequence, stepSize, type Check, type Cmd, type Family, type Step } from './generator.js';
+import { generateSequence, stepSize, type Blocking, type Check, type Cmd, type Family, type Step } from './generator.js';
 
 export interface Endpoint {
   name: string;
@@ -116,10 +116,66 @@ class Side {
     }
   }
 
+  /** Extra connections for blocking steps (client B, C …), each with its CLIENT ID; on db 0. */
+  private extras: Array<{ conn: RespConnection; id: string }> = [];
+
+  async extra(index: number): Promise<{ conn: RespConnection; id: string }> {
+    const known = this.extras[index];
+    if (known && !known.conn.closed) return known;
+    const conn = await RespConnection.open(this.endpoint.host, this.endpoint.port);
+    if (this.resp === 3) await conn.command('HELLO', '3');
+    const id = await conn.command('CLIENT', 'ID');
+    if (id.type !== 'integer') throw new Error(`${this.endpoint.name}: CLIENT ID answered ${formatReply(id)}`);
+    const made = { conn, id: String(id.value) };
+    this.extras[index] = made;
+    return made;
+  }
+
   drop(): void {
     this.conn?.close();
     this.conn = null;
+    for (const extra of this.extras) extra.conn.close();
+    this.extras = [];
   }
+}
+
+/** blocked_clients of INFO clients. */
+async function blockedClients(conn: RespConnection): Promise<number> {
+  const info = await conn.command('INFO', 'clients');
+  const text = info.type === 'bulk' || info.type === 'verbatim' ? info.value.toString('latin1') : '';
+  return Number(/blocked_clients:(\d+)/.exec(text)?.[1] ?? -1);
+}
+
+interface Waiting {
+  reply: Promise<Reply | string>;
+  settled: boolean;
+}
+
+/** Sends a blocking command on an extra connection; resolves when it is blocked on the server or has answered. */
+async function startWaiter(side: Side, index: number, args: readonly string[], blockedBefore: number): Promise<Waiting> {
+  const { conn } = await side.extra(index);
+  const main = await side.ensure();
+  const waiting: Waiting = { reply: Promise.resolve(''), settled: false };
+  waiting.reply = conn.command(...args).then(
+    (reply) => {
+      waiting.settled = true;
+      return reply;
+    },
+    (error: Error) => {
+      waiting.settled = true;
+      return error.message;
+    },
+  );
+  const deadline = Date.now() + 3000;
+  while (!waiting.settled && Date.now() < deadline) {
+    if ((await blockedClients(main)) > blockedBefore) break;
+    await sleep(1);
+  }
+  return waiting;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  return Promise.race([promise, sleep(ms).then(() => fallback)]);
 }
 
 function sortedItems(items: Reply[]): string[] {
@@ -127,9 +183,10 @@ function sortedItems(items: Reply[]): string[] {
 }
 
 /** Whether two replies agree under a command's check. */
-export function repliesAgree(check: Check, redis: Reply, embedis: Reply, previousRedis?: Reply): boolean {
+export function repliesAgree(check: Check, redis: Reply, embedis: Reply, previousRedis?: Reply, previousEmbedis?: Reply): boolean {
   if (replyEquals(redis, embedis)) return true;
   if (check === 'exact') return false;
+  if (typeof check === 'object' && 'sample' in check) return sampleAgrees(check, redis, embedis, previousEmbedis);
   if (check === 'unordered') {
     if (redis.type !== embedis.type) return false;
     if (redis.type === 'map' && embedis.type === 'map') {
@@ -150,6 +207,37 @@ export function repliesAgree(check: Check, redis: Reply, embedis: Reply, previou
   if (redis.value < 0n || embedis.value < 0n) return false;
   const delta = redis.value > embedis.value ? redis.value - embedis.value : embedis.value - redis.value;
   return delta <= BigInt(check.tolerance);
+}
+
+/** A reply as canonical items: members, or field/value and member/score pairs joined by a NUL. */
+function itemsOf(reply: Reply, pairs: boolean): string[] | null {
+  if (reply.type === 'map') return reply.value.map(([k, v]) => formatReply(k, Infinity) + '\u0000' + formatReply(v, Infinity));
+  if (reply.type !== 'array' && reply.type !== 'set') return null;
+  const list = reply.value;
+  if (!pairs) return list.map((item) => formatReply(item, Infinity));
+  if (list.every((item) => item.type === 'array' && item.value.length === 2)) {
+    return list.map((item) => (item.type === 'array' ? item.value.map((x) => formatReply(x, Infinity)).join('\u0000') : ''));
+  }
+  if (list.length % 2 !== 0) return null;
+  const out: string[] = [];
+  for (let i = 0; i < list.length; i += 2) out.push(formatReply(list[i], Infinity) + '\u0000' + formatReply(list[i + 1], Infinity));
+  return out;
+}
+
+/** A random draw: same type and count as the oracle's, each element from this server's listing just before. */
+function sampleAgrees(check: { sample: 'distinct' | 'repeat'; pairs: boolean }, redis: Reply, embedis: Reply, listing?: Reply): boolean {
+  if (redis.type !== embedis.type || listing === undefined) return false;
+  const pool = itemsOf(listing, check.pairs);
+  if (pool === null) return false;
+  const allowed = new Set(pool);
+  if (embedis.type === 'bulk') return allowed.has(formatReply(embedis, Infinity));
+  const ours = itemsOf(embedis, check.pairs);
+  const theirs = itemsOf(redis, check.pairs);
+  if (ours === null || theirs === null || ours.length !== theirs.length) return false;
+  if (!ours.every((item) => allowed.has(item))) return false;
+  if (check.sample === 'distinct' && new Set(ours).size !== ours.length) return false;
+  // The shape of each element (RESP3 pairs as arrays, RESP2 flat) must match too.
+  return JSON.stringify(redis.type === 'array' ? redis.value.map((x) => x.type) : []) === JSON.stringify(embedis.type === 'array' ? embedis.value.map((x) => x.type) : []);
 }
 
 function describe(reply: Reply | string): string {
@@ -181,17 +269,18 @@ function scanShape(reply: Reply): { cursor: string; keys: string[] } | null {
   return { cursor: cursor.value.toString('latin1'), keys: out };
 }
 
-async function fullScan(conn: RespConnection, args: readonly string[]): Promise<ScanResult> {
+async function fullScan(conn: RespConnection, args: readonly string[], head: readonly string[] = ['SCAN'], pairs = false): Promise<ScanResult> {
   let cursor = args[0];
   const options = args.slice(1);
   const keys = new Set<string>();
   let first: Reply | null = null;
   for (let calls = 0; calls < 100_000; calls++) {
-    const reply = await conn.command('SCAN', cursor, ...options);
+    const reply = await conn.command(...head, cursor, ...options);
     first ??= reply;
     const shape = scanShape(reply);
-    if (!shape) return { first };
-    for (const key of shape.keys) keys.add(key);
+    if (!shape || (pairs && shape.keys.length % 2 !== 0)) return { first };
+    if (pairs) for (let i = 0; i < shape.keys.length; i += 2) keys.add(shape.keys[i] + '\u0000' + shape.keys[i + 1]);
+    else for (const key of shape.keys) keys.add(key);
     cursor = shape.cursor;
     if (cursor === '0') return { first, keys: [...keys].sort() };
   }
@@ -248,7 +337,13 @@ async function runSequence(
     const embedisReplies = e.value;
     for (let i = 0; i < sent.length; i++) {
       const { cmd, step } = sent[i];
-      const equal = repliesAgree(cmd.check, redisReplies[i], embedisReplies[i], i > 0 ? redisReplies[i - 1] : undefined);
+      const equal = repliesAgree(
+        cmd.check,
+        redisReplies[i],
+        embedisReplies[i],
+        i > 0 ? redisReplies[i - 1] : undefined,
+        i > 0 ? embedisReplies[i - 1] : undefined,
+      );
       record?.push({ args: cmd.args, redis: redisReplies[i], embedis: embedisReplies[i], equal });
       observe?.(cmd.args, redisReplies[i]);
       if (!equal) {
@@ -267,11 +362,22 @@ async function runSequence(
 
   for (let index = 0; index < steps.length; index++) {
     const step = steps[index];
+    if (step.blocking) {
+      // The step's cmds (SELECT 0, DEL of the queues …) go first, with the batch.
+      for (const cmd of step.cmds) batch.push({ cmd, step: index });
+      const early = await flush();
+      if (early) return { matched, mismatch: early };
+      const late = await runBlockingStep(sides, step.blocking, index, record, observe);
+      matched += late.matched;
+      if (late.mismatch) return { matched, mismatch: late.mismatch };
+      continue;
+    }
     if (step.scan) {
       const early = await flush();
       if (early) return { matched, mismatch: early };
-      const [a, b] = await Promise.all(sides.map(async (side) => fullScan(await side.ensure(), step.scan as string[])));
-      const args = ['SCAN', ...step.scan];
+      const head = step.scanHead ?? ['SCAN'];
+      const [a, b] = await Promise.all(sides.map(async (side) => fullScan(await side.ensure(), step.scan as string[], head, step.scanPairs)));
+      const args = [...head, ...step.scan];
       let equal: boolean;
       let redis: Reply = a.first;
       let embedis: Reply = b.first;
@@ -287,7 +393,7 @@ async function runSequence(
       if (!equal) {
         return {
           matched,
-          mismatch: { step: index, args, redis, embedis, signature: signatureOf(args, redis, embedis), note: 'full SCAN iteration: union of keys, sorted' },
+          mismatch: { step: index, args, redis, embedis, signature: signatureOf(args, redis, embedis), note: `full ${head[0]} iteration: union of ${step.scanPairs ? 'pairs' : 'elements'}, sorted` },
         };
       }
       matched++;
@@ -308,6 +414,65 @@ async function runSequence(
   }
   const last = await flush();
   return { matched, mismatch: last };
+}
+
+/**
+ * A blocking step: each waiter's command goes out on its own extra connection
+ * (db 0), in order, each once the server counts it as blocked (or it
+ * answered), so the FIFO order of waiters is the same on both servers; then
+ * the main connection sends `then` (pushes, MULTI/EXEC …); then, with
+ * `unblock`, CLIENT UNBLOCK for every waiter (1 if it was still waiting: its
+ * reply is the timeout's null); then every waiter's reply is compared.
+ */
+async function runBlockingStep(
+  sides: readonly [Side, Side],
+  blocking: Blocking,
+  index: number,
+  record?: Recorded[],
+  observe?: (args: readonly string[], redis: Reply) => void,
+): Promise<Outcome> {
+  let matched = 0;
+  const compare = (args: string[], check: Check, redis: Reply | string, embedis: Reply | string): Mismatch | null => {
+    if (typeof redis !== 'string') observe?.(args, redis);
+    const equal = typeof redis !== 'string' && typeof embedis !== 'string' && repliesAgree(check, redis, embedis);
+    record?.push({ args, redis, embedis, equal });
+    if (equal) {
+      matched++;
+      return null;
+    }
+    return { step: index, args, redis, embedis, signature: signatureOf(args, redis, embedis), note: 'blocking step: commands marked [B1] … ran on extra connections' };
+  };
+  const waiters: Array<[Waiting, Waiting]> = [];
+  for (let i = 0; i < blocking.waiters.length; i++) {
+    const args = blocking.waiters[i].args;
+    const pending = (side: number) => waiters.filter((w) => !w[side].settled).length;
+    const pair = (await Promise.all(sides.map((side, s) => startWaiter(side, i, args, pending(s))))) as [Waiting, Waiting];
+    waiters.push(pair);
+  }
+  if (blocking.then.length) {
+    const replies = await Promise.all(sides.map(async (side) => (await side.ensure()).pipeline(blocking.then.map((c) => c.args))));
+    for (let i = 0; i < blocking.then.length; i++) {
+      const bad = compare(blocking.then[i].args, blocking.then[i].check, replies[0][i], replies[1][i]);
+      if (bad) return { matched, mismatch: bad };
+    }
+  }
+  if (blocking.unblock) {
+    for (let i = 0; i < waiters.length; i++) {
+      const replies = await Promise.all(sides.map(async (side) => (await side.ensure()).command('CLIENT', 'UNBLOCK', (await side.extra(i)).id)));
+      const bad = compare(['CLIENT', 'UNBLOCK', `<id of B${i + 1}>`], 'exact', replies[0], replies[1]);
+      if (bad) return { matched, mismatch: bad };
+    }
+  }
+  for (let i = 0; i < waiters.length; i++) {
+    const [a, b] = await Promise.all(waiters[i].map((w) => withTimeout(w.reply, 5000, 'no reply within 5 s')));
+    const bad = compare([`[B${i + 1}]`, ...blocking.waiters[i].args], blocking.waiters[i].check, a, b);
+    if (bad) {
+      // A waiter that never answered leaves its connection blocked: start afresh.
+      for (const side of sides) side.drop();
+      return { matched, mismatch: bad };
+    }
+  }
+  return { matched, mismatch: null };
 }
 
 /** Removes chunks of steps while the same mismatch persists (a ddmin over steps). */
@@ -372,14 +537,14 @@ function transcript(records: readonly Recorded[]): string {
   return lines.join('\n');
 }
 
-export function formatFailure(failure: Failure): string {
+export function formatFailure(failure: Failure, script = 'strings-keys.test.js', env = ''): string {
   const commands = failure.steps.reduce((n, step) => n + stepSize(step), 0);
   const head =
     `MISMATCH ${failure.signature}\n` +
     `  seed ${failure.seed}, RESP${failure.resp}, sequence ${failure.sequence}: shrunk from ${failure.originalSteps} steps to ${failure.steps.length} (${commands} commands)` +
     (failure.occurrences > 1 ? `; seen in ${failure.occurrences} sequences` : '') +
     (failure.flaky ? '\n  (FLAKY: the shrunk sequence did not reproduce on every replay)' : '');
-  const again = `  reproduce: DIFF_SEED=${failure.seed} DIFF_PROTOCOL=${failure.resp} DIFF_SEQUENCE=${failure.sequence} node dist/conformance/differential/strings-keys.test.js`;
+  const again = `  reproduce: DIFF_SEED=${failure.seed} DIFF_PROTOCOL=${failure.resp} DIFF_SEQUENCE=${failure.sequence} ${env}node dist/conformance/differential/${script}`;
   return `${head}\n${failure.transcript}\n${again}`;
 }
 

@@ -1,9 +1,11 @@
 // Settings from the environment and the two servers of a differential run.
 
 import { startServer, type RunningServer } from '../../server/index.js';
-import { DEFAULT_FAMILIES, familiesFrom, type Family } from './generator.js';
+import type { Family } from './generator.js';
+import { DEFAULT_FAMILIES, familiesFrom, focusedFamilies } from './families.js';
 import { findRedisServer, startRedisServer, type RedisProcess } from './redis-process.js';
-import { unknownCommands, type Endpoint } from './runner.js';
+import { unknownCommands, type DiffConfig, type Endpoint } from './runner.js';
+import type { Reply } from './resp.js';
 
 export interface Settings {
   seeds: number[];
@@ -19,6 +21,10 @@ export interface Settings {
   /** Command specs left out (DIFF_EXCLUDE=object,lcs), to look past a known mismatch. */
   exclude: string[];
   shrinkBudgetMs: number;
+  /** DIFF_FOCUS=zsets: that family makes most of the commands, the others a little (for wrong types). */
+  focus?: string;
+  /** DIFF_LONG=1: the long mode of the per-family runs (>= 100,000 commands per family and protocol). */
+  long: boolean;
 }
 
 /** Fixed seeds of the default run; DIFF_SEED replaces them with one. */
@@ -58,6 +64,8 @@ export function settingsFromEnv(): Settings {
       .map((s) => s.trim().toLowerCase())
       .filter(Boolean),
     shrinkBudgetMs: intEnv('DIFF_SHRINK_MS', 20_000),
+    focus: process.env.DIFF_FOCUS || undefined,
+    long: process.env.DIFF_LONG === '1',
   };
 }
 
@@ -139,8 +147,9 @@ function probeFor(specName: string): string[] {
  * does not know are left out (and listed), so the rest can be compared.
  */
 export async function chooseFamilies(settings: Settings, embedis: Endpoint): Promise<{ families: Family[]; skipped: string[] }> {
-  const families = familiesFrom(settings.families).map((family) => ({
-    name: family.name,
+  const chosen = settings.focus ? focusedFamilies(settings.focus) : familiesFrom(settings.families);
+  const families = chosen.map((family) => ({
+    ...family,
     commands: family.commands.filter((spec) => !settings.exclude.includes(spec.name)),
   }));
   if (!settings.onlyImplemented) return { families, skipped: [] };
@@ -148,7 +157,26 @@ export async function chooseFamilies(settings: Settings, embedis: Endpoint): Pro
   for (const family of families) for (const spec of family.commands) probes.set(spec.name, probeFor(spec.name));
   const missing = new Set(await unknownCommands(embedis, probes));
   return {
-    families: families.map((family) => ({ name: family.name, commands: family.commands.filter((spec) => !missing.has(spec.name)) })).filter((f) => f.commands.length > 0),
+    families: families.map((family) => ({ ...family, commands: family.commands.filter((spec) => !missing.has(spec.name)) })).filter((f) => f.commands.length > 0),
     skipped: [...missing],
+  };
+}
+
+/** The runner's configuration for one seed and protocol of these settings. */
+export function diffConfig(
+  settings: Settings,
+  run: { seed: number; resp: 2 | 3; commands: number; families: readonly Family[] },
+  log: (line: string) => void,
+  observe?: (args: readonly string[], redis: Reply) => void,
+): DiffConfig {
+  return {
+    ...run,
+    sequenceLength: settings.sequenceLength,
+    batchSize: settings.batchSize,
+    maxFailures: settings.maxFailures,
+    onlySequence: settings.onlySequence,
+    shrinkBudgetMs: settings.shrinkBudgetMs,
+    log,
+    observe,
   };
 }
