@@ -1,0 +1,122 @@
+// RDB files exchanged with a real redis-server 7: ours pass redis-check-rdb
+// and load into Redis with every key, type, value and TTL; Redis's load into
+// ours the same way. Skipped (with a note) when redis-server is not installed.
+
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { startTestServer } from './helpers.js';
+import { checkRdb, datasetOf, encodingsOf, fillDataset, haveRedis, startRealRedis, withTempDir } from './rdb-support.js';
+
+const test = suite('rdb files with real redis');
+
+if (!haveRedis) console.log('persistence-rdb: redis-server not installed, skipping the exchange tests');
+
+function connect(port: number): Redis {
+  const c = new Redis({ port, protocol: 2, lazyConnect: false, maxRetriesPerRequest: 0 });
+  c.on('error', () => {});
+  return c;
+}
+
+async function roundTripThroughRedis(config: Record<string, string>): Promise<void> {
+  await withTempDir('ours', (dir) => roundTripIn(dir, config));
+}
+
+async function roundTripIn(dir: string, config: Record<string, string>): Promise<void> {
+  const ours = await startTestServer({ config: { dir, dbfilename: 'ours.rdb', ...config } });
+  const c = connect(ours.port);
+  try {
+    await fillDataset(c, 7);
+    const expected = await datasetOf(c);
+    assert.is(await c.save(), 'OK');
+    const check = checkRdb(path.join(dir, 'ours.rdb'));
+    assert.ok(check.ok, check.output);
+    const redis = await startRealRedis(7861, dir, 'ours.rdb');
+    try {
+      const got = await datasetOf(redis.client);
+      assert.equal(Object.keys(got).length, Object.keys(expected).length);
+      assert.equal(got, expected);
+    } finally {
+      await redis.stop();
+    }
+  } finally {
+    c.disconnect();
+    await ours.close();
+  }
+}
+
+test('a file embedis writes passes redis-check-rdb and loads into redis-server', async () => {
+  if (!haveRedis) return;
+  await roundTripThroughRedis({});
+});
+
+test('the same without compression and without checksum', async () => {
+  if (!haveRedis) return;
+  await roundTripThroughRedis({ rdbcompression: 'no', rdbchecksum: 'no' });
+});
+
+test("redis-server's dump.rdb (listpack, intset, quicklist, LZF) loads into embedis", async () => {
+  if (!haveRedis) return;
+  await withTempDir('redis', loadTheirs);
+});
+
+async function loadTheirs(dir: string): Promise<void> {
+  const redis = await startRealRedis(7862, dir, 'theirs.rdb');
+  let expected: Record<string, unknown>;
+  let expectedEncodings: Record<string, string>;
+  try {
+    await fillDataset(redis.client, 11);
+    expected = await datasetOf(redis.client);
+    expectedEncodings = await encodingsOf(redis.client);
+    assert.is(await redis.client.save(), 'OK');
+  } finally {
+    await redis.stop();
+  }
+  const ours = await startTestServer({ config: { dir, dbfilename: 'theirs.rdb' } });
+  const c = connect(ours.port);
+  try {
+    const got = await datasetOf(c);
+    assert.equal(got, expected);
+    // Loaded values take the encodings Redis gives them.
+    assert.equal(await encodingsOf(c), expectedEncodings);
+    const info = await c.info('persistence');
+    assert.match(info, `rdb_last_load_keys_loaded:${Object.keys(expected).length}`);
+  } finally {
+    c.disconnect();
+    await ours.close();
+  }
+}
+
+test('a corrupt file stops the load with an error', async () => {
+  await withTempDir('corrupt', corruptLoads);
+});
+
+async function corruptLoads(dir: string): Promise<void> {
+  const ours = await startTestServer({ config: { dir, dbfilename: 'a.rdb' } });
+  const c = connect(ours.port);
+  await c.set('k', 'v'.repeat(100));
+  await c.save();
+  c.disconnect();
+  await ours.close();
+  const file = path.join(dir, 'a.rdb');
+  const good = fs.readFileSync(file);
+  const expectError = async (mutate: (b: Buffer) => void, pattern: RegExp) => {
+    const data = Buffer.from(good);
+    mutate(data);
+    fs.writeFileSync(file, data);
+    try {
+      const s = await startTestServer({ config: { dir, dbfilename: 'a.rdb' } });
+      await s.close();
+      assert.unreachable('a corrupt file loaded');
+    } catch (error) {
+      assert.match((error as Error).message, pattern, (error as Error).message);
+    }
+  };
+  await expectError((b) => (b[b.length - 1] ^= 0xff), /Wrong RDB checksum/);
+  await expectError((b) => (b[b.length - 20] ^= 0xff), /RDB|checksum|LZF|Unexpected/i);
+  await expectError((b) => b.write('REDIS0099', 0, 'latin1'), /Can't handle RDB format version 0099/);
+}
+
+test.run();
