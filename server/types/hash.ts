@@ -13,6 +13,8 @@
 // gives O(1) random picks (HRANDFIELD) and a cursor that survives deletes
 // between HSCAN calls, as Db.entries does for SCAN.
 
+import { stringBytes } from '../eviction/sizes.js';
+
 export type HashEncoding = 'listpack' | 'hashtable';
 
 export interface HashCell {
@@ -26,6 +28,8 @@ export class HashValue {
   private readonly cells = new Map<string, HashCell>();
   /** Null while listpack-encoded. */
   private dense: HashCell[] | null = null;
+  /** Running heap estimate of the fields' and values' strings (memory accounting). */
+  bytes = 0;
 
   get encoding(): HashEncoding {
     return this.dense === null ? 'listpack' : 'hashtable';
@@ -47,9 +51,11 @@ export class HashValue {
   set(field: string, value: string): boolean {
     const cell = this.cells.get(field);
     if (cell !== undefined) {
+      this.bytes += stringBytes(value) - stringBytes(cell.value);
       cell.value = value;
       return false;
     }
+    this.bytes += stringBytes(field) + stringBytes(value);
     const created: HashCell = { field, value, slot: -1 };
     this.cells.set(field, created);
     if (this.dense !== null) {
@@ -64,6 +70,7 @@ export class HashValue {
     const cell = this.cells.get(field);
     if (cell === undefined) return false;
     this.cells.delete(field);
+    this.bytes -= stringBytes(field) + stringBytes(cell.value);
     const dense = this.dense;
     if (dense !== null) {
       const last = dense.pop() as HashCell;

@@ -11,9 +11,18 @@
 // the end (above the cursor: they may be missed, which SCAN allows) and a
 // delete only ever moves the last member downward (it may come back twice).
 
+import { stringBytes } from '../eviction/sizes.js';
+
+/** Heap bytes of a member beyond its slot (strings only; other members are counted by their owner). */
+function memberBytes(member: unknown): number {
+  return typeof member === 'string' ? stringBytes(member) : 0;
+}
+
 export class IndexedSet<T> implements Iterable<T> {
   private readonly slots = new Map<T, number>();
   private readonly items: T[] = [];
+  /** Running heap estimate of the members' strings (memory accounting). */
+  bytes = 0;
 
   constructor(members?: Iterable<T>) {
     if (members !== undefined) for (const m of members) this.add(m);
@@ -32,6 +41,7 @@ export class IndexedSet<T> implements Iterable<T> {
     if (this.slots.has(member)) return false;
     this.slots.set(member, this.items.length);
     this.items.push(member);
+    this.bytes += memberBytes(member);
     return true;
   }
 
@@ -108,6 +118,7 @@ export class IndexedSet<T> implements Iterable<T> {
   clear(): void {
     this.slots.clear();
     this.items.length = 0;
+    this.bytes = 0;
   }
 
   private removeSlot(slot: number): T {
@@ -115,6 +126,7 @@ export class IndexedSet<T> implements Iterable<T> {
     const member = items[slot];
     const last = items.pop() as T;
     this.slots.delete(member);
+    this.bytes -= memberBytes(member);
     if (slot < items.length) {
       items[slot] = last;
       this.slots.set(last, slot);

@@ -3,12 +3,21 @@
 // Redis: negative counts from the tail, ranges are inclusive and clamped.
 
 import Denque from 'denque';
+import { stringBytes } from '../eviction/sizes.js';
 
 export class List {
   private items: Denque<string>;
+  /** Running heap estimate of the elements' strings (memory accounting). */
+  bytes = 0;
 
   constructor(items: readonly string[] = []) {
     this.items = new Denque<string>(items as string[]);
+    for (const item of items) this.bytes += stringBytes(item);
+  }
+
+  /** Denque's ring buffer capacity (a power of two), for memory accounting. */
+  get capacity(): number {
+    return (this.items as unknown as { _capacityMask: number })._capacityMask + 1;
   }
 
   get length(): number {
@@ -17,18 +26,24 @@ export class List {
 
   pushFront(value: string): void {
     this.items.unshift(value);
+    this.bytes += stringBytes(value);
   }
 
   pushBack(value: string): void {
     this.items.push(value);
+    this.bytes += stringBytes(value);
   }
 
   popFront(): string | undefined {
-    return this.items.shift();
+    const value = this.items.shift();
+    if (value !== undefined) this.bytes -= stringBytes(value);
+    return value;
   }
 
   popBack(): string | undefined {
-    return this.items.pop();
+    const value = this.items.pop();
+    if (value !== undefined) this.bytes -= stringBytes(value);
+    return value;
   }
 
   /** Resolves a Redis index (negative from the tail); -1 when out of range. */
@@ -48,6 +63,7 @@ export class List {
   set(index: number, value: string): boolean {
     const i = this.resolve(index);
     if (i < 0) return false;
+    this.bytes += stringBytes(value) - stringBytes(this.items.peekAt(i)!);
     this.items.splice(i, 1, value);
     return true;
   }
@@ -77,9 +93,12 @@ export class List {
     const s = this.span(start, stop);
     if (s === null) {
       this.items.clear();
+      this.bytes = 0;
       return;
     }
     const n = this.items.length;
+    for (let i = 0; i < s[0]; i++) this.bytes -= stringBytes(this.items.peekAt(i)!);
+    for (let i = s[1] + 1; i < n; i++) this.bytes -= stringBytes(this.items.peekAt(i)!);
     if (n - 1 - s[1] > 0) this.items.remove(s[1] + 1, n - 1 - s[1]);
     if (s[0] > 0) this.items.remove(0, s[0]);
   }
@@ -100,6 +119,7 @@ export class List {
       for (let i = n - 1; i >= 0 && removed < limit; i--) if (all[i] === value) (drop[i] = 1), removed++;
     }
     if (removed === 0) return 0;
+    this.bytes -= removed * stringBytes(value);
     const kept: string[] = [];
     for (let i = 0; i < n; i++) if (drop[i] === 0) kept.push(all[i]);
     this.items = new Denque<string>(kept);
@@ -115,6 +135,7 @@ export class List {
         if (at === n) this.items.push(value);
         else if (at === 0) this.items.unshift(value);
         else this.items.splice(at, 0, value);
+        this.bytes += stringBytes(value);
         return this.items.length;
       }
     }

@@ -5,12 +5,15 @@
 // OBJECT ENCODING. The structure itself is the same in both cases.
 
 import { SkipList, type SkipNode } from './skiplist.js';
+import { stringBytes } from '../eviction/sizes.js';
 
 export class ZSet {
   readonly list = new SkipList();
   readonly dict = new Map<string, number>();
   /** Redis would hold this set as a skiplist (OBJECT ENCODING). */
   converted = false;
+  /** Running heap estimate of the members' strings (memory accounting). */
+  bytes = 0;
 
   /** A set a command builds whole (STORE forms): held as a skiplist until settleEncoding. */
   static built(): ZSet {
@@ -32,6 +35,7 @@ export class ZSet {
     if (score === 0 && !this.converted) score = 0;
     this.list.insert(score, member);
     this.dict.set(member, score);
+    this.bytes += stringBytes(member);
   }
 
   /** Changes the score of a present member. */
@@ -49,6 +53,7 @@ export class ZSet {
     if (score === undefined) return false;
     this.list.delete(score, member);
     this.dict.delete(member);
+    this.bytes -= stringBytes(member);
     return true;
   }
 

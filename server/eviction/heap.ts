@@ -1,0 +1,58 @@
+// The V8 heap is a limit too: node's default old-space size has nothing to do
+// with maxmemory. The CLI re-runs itself with a heap suited to maxmemory (or,
+// with maxmemory 0, to the machine) unless the user chose one; the server then
+// refuses writes near the heap limit (eviction/index.ts) instead of dying.
+
+import os from 'node:os';
+import { spawn } from 'node:child_process';
+import type { Config } from '../config.js';
+
+const MB = 1024 * 1024;
+const HEAP_FLAG = /--max-old-space-size[= ]\d+/;
+
+/** The old-space size (MB) for this config: room for the dataset and its garbage, or 3/4 of the RAM. */
+export function heapSizeFor(maxmemory: number, totalMemory = os.totalmem()): number {
+  if (maxmemory > 0) return Math.max(160, Math.ceil((maxmemory * 1.3) / MB) + 80);
+  return Math.max(512, Math.floor((totalMemory * 0.75) / MB));
+}
+
+/** Whether the heap size was chosen already (by the user or by an earlier relaunch). */
+export function heapSizeGiven(): boolean {
+  if (process.execArgv.some((a) => a.startsWith('--max-old-space-size'))) return true;
+  return HEAP_FLAG.test(process.env.NODE_OPTIONS ?? '');
+}
+
+/**
+ * Re-runs `script argv` in a child node with the heap size in NODE_OPTIONS (so
+ * a daemonized grandchild keeps it), forwarding signals and the exit code.
+ * Returns false when no relaunch is needed.
+ */
+export function relaunchWithHeapLimit(config: Config, script: string, argv: string[]): boolean {
+  if (heapSizeGiven() || process.env.EMBEDIS_NO_HEAP_RELAUNCH === '1') return false;
+  // A config read from stdin cannot be read again by the child.
+  if (argv.includes('-')) return false;
+  const size = heapSizeFor(config.int('maxmemory'));
+  const options = `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${size}`.trim();
+  // The IPC channel lets the server see this wrapper die, even by SIGKILL (see watchLauncher).
+  const child = spawn(process.execPath, [...process.execArgv, script, ...argv], {
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, NODE_OPTIONS: options, EMBEDIS_LAUNCHER: '1' },
+  });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGUSR1', 'SIGUSR2'] as const) {
+    process.on(signal, () => child.kill(signal));
+  }
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1)));
+  return true;
+}
+
+/**
+ * In a relaunched server: when the launcher goes away without having
+ * forwarded a signal (killed with SIGKILL, say), the server dies at once too,
+ * as the process the caller started and killed would have.
+ */
+export function watchLauncher(): void {
+  if (process.env.EMBEDIS_LAUNCHER !== '1' || process.channel === undefined) return;
+  delete process.env.EMBEDIS_LAUNCHER;
+  process.channel.unref();
+  process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));
+}
