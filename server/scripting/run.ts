@@ -1,0 +1,180 @@
+// Running one script: the script's own client (as Redis's Lua client), the
+// redis.call path through the command table, the checks Redis makes inside
+// scripts, the time limit, and the error texts of a failed script.
+//
+// Atomicity comes from the single thread: nothing else runs until the VM
+// returns. Time is frozen for the whole script (as Redis freezes it). A VM
+// inside the event loop cannot answer other clients while it runs, so instead
+// of Redis's -BUSY replies the script is stopped once it has run for
+// busy-reply-threshold milliseconds (an instruction budget for pure Lua, a
+// clock check on every redis.call).
+
+import type { Client } from '../client.js';
+import type { Command } from '../commands/types.js';
+import { call } from '../dispatch.js';
+import { ReplyError } from '../errors.js';
+import type { Server } from '../server.js';
+import { errorText, parseReplies, writeValue } from './convert.js';
+import { INSTRUCTIONS_PER_MS, runLua, type ReplyValue, type ScriptHost } from './vm.js';
+
+export const ScriptErrors = {
+  noArgs: 'ERR Please specify at least one argument for this redis lib call',
+  unknownCommand: 'ERR Unknown Redis command called from script',
+  arity: 'ERR Wrong number of args calling Redis command from script',
+  notAllowed: 'ERR This Redis command is not allowed from script',
+  readOnly: 'ERR Write commands are not allowed from read-only scripts.',
+} as const;
+
+/** Per-server scripting state: the script client and the script running now. */
+interface ScriptingState {
+  client: Client;
+  running: boolean;
+}
+
+const states = new WeakMap<Server, ScriptingState>();
+
+function stateOf(server: Server): ScriptingState {
+  let state = states.get(server);
+  if (state === undefined) {
+    const client = server.createLocalClient();
+    client.authenticated = true;
+    client.denyBlocking = true;
+    client.name = '';
+    state = { client, running: false };
+    states.set(server, state);
+  }
+  return state;
+}
+
+export function isScriptRunning(server: Server): boolean {
+  return states.get(server)?.running ?? false;
+}
+
+export interface ScriptRun {
+  /** Lua source as given to the VM (shebang line blanked). */
+  source: Buffer;
+  /** What errors name: the sha for EVAL, the function name for FCALL. */
+  label: string;
+  /** 'user_script' or 'user_function'. */
+  chunk: string;
+  keys: Buffer[];
+  args: Buffer[];
+  /** The sha1 of the script (engine-side errors carry it); computed by the engine when absent. */
+  sha?: string;
+  /** Write commands refused (EVAL_RO, FCALL_RO, no-writes). */
+  readOnly: boolean;
+}
+
+const LOG_LEVELS = ['debug', 'verbose', 'notice', 'warning'] as const;
+
+/** Runs a script for caller and writes its reply (or its error) to caller. */
+export function runScript(server: Server, caller: Client, run: ScriptRun): void {
+  writeValue(caller.reply, execute(server, caller, run));
+}
+
+/** Runs a script and returns its value; a failed script throws its error reply. */
+function execute(server: Server, caller: Client, run: ScriptRun): ReplyValue {
+  const state = stateOf(server);
+  const sc = state.client;
+  sc.dbIndex = caller.dbIndex;
+  sc.reply.resp = 2;
+  sc.reply.take();
+  const thresholdMs = server.config.int('busy-reply-threshold');
+  const started = performance.now();
+  let timedOut = false;
+
+  const host: ScriptHost = {
+    call(args, protectedCall) {
+      if (timedOut || (thresholdMs > 0 && performance.now() - started > thresholdMs)) {
+        timedOut = true;
+        return { err: Buffer.from(timeoutText(thresholdMs)) };
+      }
+      // call and pcall differ only in the VM: an error value raises in call.
+      void protectedCall;
+      return redisCall(server, sc, args, run.readOnly);
+    },
+    log(level, message) {
+      const name = LOG_LEVELS[level];
+      if (name === undefined) return;
+      server.log(name, message.latin1Slice(0, message.length));
+    },
+    setResp(version) {
+      sc.reply.resp = version;
+    },
+  };
+
+  const wasFrozen = server.clock.isFrozen;
+  server.clock.freeze();
+  state.running = true;
+  server.effects.begin();
+  let outcome;
+  try {
+    outcome = runLua(run.source, run.keys, run.args, host, thresholdMs > 0 ? thresholdMs * INSTRUCTIONS_PER_MS : 0, run.sha);
+  } finally {
+    server.effects.end();
+    state.running = false;
+    if (!wasFrozen) server.clock.thaw();
+    sc.reply.take();
+  }
+  if ('crashed' in outcome) {
+    server.log('warning', `Lua VM aborted (${outcome.crashed}); a new VM replaces it`);
+    throw new ReplyError(`ERR Error running script: the Lua VM ran out of memory script: ${run.label}, on @${run.chunk}:0.`);
+  }
+  const value = outcome.value;
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && !Buffer.isBuffer(value) && 'err' in value && value.meta !== undefined) {
+    const meta = value.meta;
+    let text: string;
+    const raw = value.err.latin1Slice(0, value.err.length).replace(/\0+$/, '');
+    if (timedOut || raw.endsWith('Script killed by fuel limit')) {
+      text = timeoutText(thresholdMs);
+    } else if (meta.kind === 'global-read') {
+      text = `ERR user_script:${meta.line}: Script attempted to access nonexistent global variable '${meta.name ?? ''}'`;
+    } else if (meta.kind === 'command-arg-type') {
+      text = 'ERR Lua redis lib command arguments must be strings or integers';
+    } else if (/^user_script:\d+: ERR RESP version must be 2 or 3\.$/.test(raw)) {
+      text = 'ERR RESP version must be 2 or 3.';
+    } else {
+      text = errorText({ err: Buffer.from(raw, 'latin1'), code: value.code });
+    }
+    if (run.chunk !== 'user_script') text = text.split('user_script:').join(`${run.chunk}:`);
+    throw new ReplyError(`${text} script: ${run.label}, on @${run.chunk}:${meta.line}.`);
+  }
+  return value;
+}
+
+function timeoutText(ms: number): string {
+  return `ERR Script killed: it ran past busy-reply-threshold (${ms} ms); embedis cannot serve other clients while a script runs, so it stops the script instead`;
+}
+
+
+/** redis.call / redis.pcall: one command on the script's client, its reply as a VM value. */
+function redisCall(server: Server, sc: Client, args: Buffer[], readOnly: boolean): ReplyValue {
+  if (args.length === 0) return { err: Buffer.from(ScriptErrors.noArgs) };
+  let command: Command | undefined = server.commands.get(args[0].latin1Slice(0, args[0].length).toLowerCase());
+  if (command === undefined) return { err: Buffer.from(ScriptErrors.unknownCommand) };
+  if (command.subcommands !== null && args.length >= 2) {
+    const sub = command.subcommands.get(args[1].latin1Slice(0, args[1].length).toLowerCase());
+    if (sub === undefined) return { err: Buffer.from(ScriptErrors.unknownCommand) };
+    command = sub;
+  }
+  const arity = command.arity;
+  if ((arity > 0 && args.length !== arity) || args.length < -arity) return { err: Buffer.from(ScriptErrors.arity) };
+  if (command.isNoScript) return { err: Buffer.from(ScriptErrors.notAllowed) };
+  if (readOnly && command.isWrite) return { err: Buffer.from(ScriptErrors.readOnly) };
+  for (const check of server.commandChecks) {
+    const refusal = check(sc, command, args);
+    if (refusal !== null) {
+      if (refusal !== '') return { err: Buffer.from(refusal, 'latin1') };
+      return takeReply(sc);
+    }
+  }
+  call(server, sc, command, args);
+  return takeReply(sc);
+}
+
+function takeReply(sc: Client): ReplyValue {
+  const out = sc.reply.take();
+  if (out === null) return null;
+  const values = parseReplies(out);
+  return values.length === 0 ? null : values[values.length - 1];
+}
