@@ -8,6 +8,9 @@ import { Config } from './config.js';
 import { ConfigFileError, loadServerConfig, parseServerArgs } from './config-file.js';
 import { REDIS_VERSION } from './commands/connection.js';
 import { Server } from './server.js';
+import { relaunchWithHeapLimit, watchLauncher } from './eviction/heap.js';
+import { AofLoadError, startAof } from './persistence/aof-server.js';
+import { saveOnShutdown, startRdb } from './persistence/snapshot.js';
 
 const EMBEDIS_VERSION = '0.1.0';
 
@@ -60,6 +63,10 @@ async function main(): Promise<void> {
     throw error;
   }
 
+  // A V8 heap sized for maxmemory (or the machine) unless one was given: this script runs again under it.
+  if (relaunchWithHeapLimit(config, fileURLToPath(import.meta.url), argv)) return;
+  watchLauncher();
+
   // Node cannot fork: daemonize starts a detached copy of this process and leaves.
   if (config.bool('daemonize') && process.env.EMBEDIS_DAEMON_CHILD !== '1') {
     const script = fileURLToPath(import.meta.url);
@@ -81,6 +88,20 @@ async function main(): Promise<void> {
   }
 
   const server = new Server(config);
+  // As Redis: the AOF (when on) is loaded before the port opens; a bad one stops start-up.
+  try {
+    startAof(server);
+  } catch (error) {
+    if (!(error instanceof AofLoadError)) throw error;
+    server.log('warning', error.message);
+    process.exit(1);
+  }
+  try {
+    startRdb(server);
+  } catch (error) {
+    server.log('warning', `Fatal error loading the DB: ${(error as Error).message}. Exiting.`);
+    process.exit(1);
+  }
   let port: number;
   try {
     port = await server.listen();
@@ -123,6 +144,11 @@ async function main(): Promise<void> {
     stopping = true;
     server.log('warning', `Received ${signal} scheduling shutdown...`);
     server.log('warning', 'User requested shutdown...');
+    if (!saveOnShutdown(server, 'default')) {
+      server.log('warning', "Error trying to save the DB, can't exit.");
+      stopping = false;
+      return;
+    }
     void server.close().then(finish, finish);
   };
   process.on('SIGINT', () => stop('SIGINT'));

@@ -34,6 +34,8 @@ export class Client implements RequestSink {
   noTouch = false;
   isMonitor = false;
   closing = false;
+  /** Channels + patterns + shard channels this client is subscribed to (kept by server/pubsub.ts). */
+  subscriptionCount = 0;
   /** Commands waiting while this client cannot run them (e.g. it is blocked). Their buffers are owned copies. */
   readonly backlog: Buffer[][] = [];
   /** Inside MULTI, and while its EXEC runs: blocking commands must not block (transactions family). */
@@ -121,12 +123,47 @@ export class Client implements RequestSink {
 
   /** Writes pending replies to the socket in one write. */
   flush(): void {
+    // Durability order: AOF records are written (under appendfsync always, fsynced) before replies leave.
+    if (this.server.effects.active && this.server.effects.holdReplies(this)) return;
     const out = this.reply.take();
     if (out !== null && this.socket !== null && !this.socket.destroyed) {
       this.server.stats.netOutputBytes += out.length;
       this.socket.write(out);
+      if (this.socket.writableLength > 0) this.checkOutputLimits();
     }
     if (this.closing && this.socket !== null && !this.socket.destroyed) this.socket.end();
+  }
+
+  /** Bytes written but not yet taken by the peer (Redis's omem): the socket's queue plus unflushed replies. */
+  get outputMemory(): number {
+    return (this.socket?.writableLength ?? 0) + this.reply.pending;
+  }
+
+  /** When the output buffer went over the soft limit (ms), 0 when under it. */
+  private softLimitSince = 0;
+
+  /**
+   * client-output-buffer-limit: a client whose pending output reaches the hard
+   * limit of its class (pubsub when subscribed, normal otherwise) is closed at
+   * once; one that stays at or over the soft limit longer than its seconds is
+   * closed then. A subscriber that never reads is bounded this way.
+   */
+  private checkOutputLimits(): void {
+    const limits = this.subscriptionCount > 0 ? this.server.outputLimits.pubsub : this.server.outputLimits.normal;
+    if (limits.hard === 0 && limits.soft === 0) return;
+    const used = this.outputMemory;
+    let over = limits.hard > 0 && used >= limits.hard;
+    if (!over && limits.soft > 0 && used >= limits.soft) {
+      const now = this.server.clock.now();
+      if (this.softLimitSince === 0) this.softLimitSince = now;
+      else over = (now - this.softLimitSince) / 1000 > limits.softSeconds;
+    } else if (!over) {
+      this.softLimitSince = 0;
+    }
+    if (!over) return;
+    this.server.log('warning', `Client ${this.describe()} scheduled to be closed ASAP for overcoming of output buffer limits.`);
+    this.close();
+    this.server.disconnect(this);
   }
 
   /** Replies written outside a socket read (pub/sub, unblocking) leave at the end of this turn. */

@@ -104,6 +104,12 @@ let errorMark = 0;
 export function call(server: Server, client: Client, command: Command, argv: Buffer[]): void {
   const replyMark = client.reply.mark();
   errorMark = server.stats.errorReplies;
+  // Effects (AOF, replicas): only when something consumes them; see server/effects.ts.
+  const effects = server.effects.active ? server.effects : null;
+  const dirtyBefore = server.dirty;
+  if (effects !== null) effects.enter();
+  const outerClient = server.currentClient;
+  if (outerClient === null) server.currentClient = client;
   const started = performance.now();
   try {
     command.def.handler!(client, argv);
@@ -116,6 +122,7 @@ export function call(server: Server, client: Client, command: Command, argv: Buf
     }
   }
   const micros = Math.round((performance.now() - started) * 1000);
+  if (effects !== null) effects.leave(client, command, argv, server.dirty - dirtyBefore);
   // As Redis 7.0: monitors see a command after it ran (SELECT shows its new db), admin commands never.
   if (server.monitors.size > 0 && !command.skipMonitor && !command.isAdmin) server.feedMonitors(client, argv);
   command.calls++;
@@ -127,6 +134,8 @@ export function call(server: Server, client: Client, command: Command, argv: Buf
   client.lastCommand = command.fullName;
   if (!command.skipSlowlog) server.slowlog.consider(client, argv, micros);
   if (client.replyOff || client.replySkip || client.replySkipNext) applyReplyMode(client, replyMark);
+  server.currentClient = outerClient;
+  for (const hook of server.afterCallHooks) hook(client, command, argv);
 }
 
 /** CLIENT REPLY OFF/SKIP: the replies are produced, then dropped (as Redis drops them in addReply). */

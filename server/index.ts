@@ -4,6 +4,8 @@
 import { Clock } from './clock.js';
 import { Config } from './config.js';
 import { Server } from './server.js';
+import { startAof } from './persistence/aof-server.js';
+import { persistenceOf, startRdb } from './persistence/snapshot.js';
 
 export interface ServerOptions {
   /** TCP port; 0 (the default here) picks a free one. */
@@ -39,6 +41,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   config.set('bind', host);
   config.set('port', String(options.port ?? 0));
   const server = new Server(config, options.clock ?? new Clock());
+  startAof(server);
+  // An embedded server reads a dump file only when told where it is (dir or dbfilename).
+  const given = options.config ?? {};
+  startRdb(server, 'dir' in given || 'dbfilename' in given);
+  // Nor does it write dump files on its own: the save rules (CONFIG GET save still shows
+  // Redis's default) act only when options.config sets `save`.
+  if (!('save' in given)) persistenceOf(server).autoSave = false;
   const port = await server.listen();
   const urlHost = host.includes(':') ? `[${host}]` : host;
   return {

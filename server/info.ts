@@ -6,6 +6,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Server } from './server.js';
 import { REDIS_VERSION } from './commands/connection.js';
+import { aofInfoFields } from './persistence/aof-server.js';
+import { rdbInfoFields } from './persistence/snapshot.js';
+import { usedMemory as accountedMemory, datasetMemory, STARTUP_MEMORY } from './eviction/index.js';
+import { trackingStats } from './tracking.js';
 
 /** Sections in the order Redis prints them, with their titles. */
 const SECTIONS: ReadonlyArray<readonly [string, string]> = [
@@ -150,6 +154,13 @@ function executablePath(): string {
 
 // ---- clients ----------------------------------------------------------------
 
+/** The largest pending output among connected clients (Redis samples it over recent cron runs). */
+function recentMaxOutputBuffer(server: Server): number {
+  let max = 0;
+  for (const client of server.clients.values()) max = Math.max(max, client.outputMemory);
+  return max;
+}
+
 function clientsSection(server: Server): Fields {
   let blocked = 0;
   for (const client of server.clients.values()) if (client.blocked) blocked++;
@@ -158,9 +169,9 @@ function clientsSection(server: Server): Fields {
     ['cluster_connections', 0],
     ['maxclients', server.config.int('maxclients')],
     ['client_recent_max_input_buffer', 0],
-    ['client_recent_max_output_buffer', 0],
+    ['client_recent_max_output_buffer', recentMaxOutputBuffer(server)],
     ['blocked_clients', blocked],
-    ['tracking_clients', 0],
+    ['tracking_clients', trackingStats(server).clients],
     ['clients_in_timeout_table', 0],
   ];
 }
@@ -169,8 +180,7 @@ function clientsSection(server: Server): Fields {
 
 /** Bytes the dataset uses, as INFO and maxmemory see it. One place to replace with real accounting. */
 export function usedMemory(server: Server): number {
-  void server;
-  return process.memoryUsage().heapUsed;
+  return accountedMemory(server);
 }
 
 const peakMemory = new WeakMap<Server, number>();
@@ -182,17 +192,15 @@ export function peakUsedMemory(server: Server, used = usedMemory(server)): numbe
   return peak;
 }
 
-const startupMemory = new WeakMap<Server, number>();
-
 function memorySection(server: Server): Fields {
   const used = usedMemory(server);
   const peak = peakUsedMemory(server, used);
   const usage = process.memoryUsage();
   const rss = usage.rss;
-  if (!startupMemory.has(server)) startupMemory.set(server, used);
-  const startup = Math.min(startupMemory.get(server)!, used);
-  const overhead = startup;
-  const dataset = Math.max(0, used - overhead);
+  // The accounting of server/eviction: a fixed startup figure, the clients, the dataset's entries.
+  const startup = STARTUP_MEMORY;
+  const dataset = datasetMemory(server);
+  const overhead = used - dataset;
   const netUsed = used - startup;
   const maxmemory = server.config.int('maxmemory');
   const totalSystem = os.totalmem();
@@ -292,12 +300,12 @@ function fixed2(d: number): string {
  * server's start until persistence exists; it may set `server.lastSave`.
  */
 export function lastSaveTime(server: Server): number {
-  const saved = (server as { lastSave?: unknown }).lastSave;
-  return typeof saved === 'number' ? saved : Math.floor(server.startedAt / 1000);
+  return rdbInfoFields(server).lastSaveTime;
 }
 
 function persistenceSection(server: Server): Fields {
-  const lastSave = lastSaveTime(server);
+  const rdb = rdbInfoFields(server);
+  const aof = aofInfoFields(server);
   return [
     ['loading', 0],
     ['async_loading', 0],
@@ -307,28 +315,21 @@ function persistenceSection(server: Server): Fields {
     ['current_fork_perc', '0.00'],
     ['current_save_keys_processed', 0],
     ['current_save_keys_total', 0],
-    ['rdb_changes_since_last_save', server.dirty],
-    ['rdb_bgsave_in_progress', 0],
-    ['rdb_last_save_time', lastSave],
-    ['rdb_last_bgsave_status', 'ok'],
-    ['rdb_last_bgsave_time_sec', -1],
-    ['rdb_current_bgsave_time_sec', -1],
-    ['rdb_saves', 0],
+    ['rdb_changes_since_last_save', rdb.changesSinceLastSave],
+    ['rdb_bgsave_in_progress', rdb.bgsaveInProgress],
+    ['rdb_last_save_time', rdb.lastSaveTime],
+    ['rdb_last_bgsave_status', rdb.lastBgsaveStatus],
+    ['rdb_last_bgsave_time_sec', rdb.lastBgsaveTimeSec],
+    ['rdb_current_bgsave_time_sec', rdb.currentBgsaveTimeSec],
+    ['rdb_saves', rdb.saves],
     ['rdb_last_cow_size', 0],
-    ['rdb_last_load_keys_expired', 0],
-    ['rdb_last_load_keys_loaded', 0],
-    ['aof_enabled', 0],
-    ['aof_rewrite_in_progress', 0],
-    ['aof_rewrite_scheduled', 0],
-    ['aof_last_rewrite_time_sec', -1],
-    ['aof_current_rewrite_time_sec', -1],
-    ['aof_last_bgrewrite_status', 'ok'],
-    ['aof_rewrites', 0],
-    ['aof_rewrites_consecutive_failures', 0],
-    ['aof_last_write_status', 'ok'],
+    ['rdb_last_load_keys_expired', rdb.lastLoadKeysExpired],
+    ['rdb_last_load_keys_loaded', rdb.lastLoadKeysLoaded],
+    ...aof.head,
     ['aof_last_cow_size', 0],
     ['module_fork_in_progress', 0],
     ['module_fork_last_cow_size', 0],
+    ...aof.tail,
   ];
 }
 
@@ -412,11 +413,13 @@ function statsSection(server: Server): Fields {
   const sampler = ensureSampler(server);
   let pubsubChannels = 0;
   let pubsubPatterns = 0;
-  const pubsub = (server as { pubsubCounts?: () => { channels: number; patterns: number } }).pubsubCounts;
+  let pubsubShardChannels = 0;
+  const pubsub = (server as { pubsubCounts?: () => { channels: number; patterns: number; shardChannels?: number } }).pubsubCounts;
   if (typeof pubsub === 'function') {
     const counts = pubsub.call(server);
     pubsubChannels = counts.channels;
     pubsubPatterns = counts.patterns;
+    pubsubShardChannels = counts.shardChannels ?? 0;
   }
   return [
     ['total_connections_received', s.totalConnections],
@@ -446,7 +449,7 @@ function statsSection(server: Server): Fields {
     ['keyspace_misses', s.keyspaceMisses],
     ['pubsub_channels', pubsubChannels],
     ['pubsub_patterns', pubsubPatterns],
-    ['pubsubshard_channels', 0],
+    ['pubsubshard_channels', pubsubShardChannels],
     ['latest_fork_usec', 0],
     ['total_forks', 0],
     ['migrate_cached_sockets', 0],
@@ -457,9 +460,9 @@ function statsSection(server: Server): Fields {
     ['active_defrag_key_misses', 0],
     ['total_active_defrag_time', 0],
     ['current_active_defrag_time', 0],
-    ['tracking_total_keys', 0],
-    ['tracking_total_items', 0],
-    ['tracking_total_prefixes', 0],
+    ['tracking_total_keys', trackingStats(server).keys],
+    ['tracking_total_items', trackingStats(server).items],
+    ['tracking_total_prefixes', trackingStats(server).prefixes],
     ['unexpected_error_replies', 0],
     ['total_error_replies', s.errorReplies],
     ['dump_payload_sanitizations', 0],

@@ -4,6 +4,8 @@
 // removal is a swap with the last element.
 
 import type { Clock } from './clock.js';
+import { entrySize } from './eviction/accounting.js';
+import { lfuInitial, lfuParams, lfuTouch } from './eviction/lfu.js';
 
 export type ValueType = 'string' | 'list' | 'set' | 'zset' | 'hash';
 
@@ -16,6 +18,22 @@ export interface KeyspaceHost {
 }
 
 const NO_TTL = -1;
+
+/**
+ * Background walks in progress (fork-less BGSAVE, AOF rewrite; see
+ * persistence/snapshot.ts). Each walk owns one bit of activeMask; an entry's
+ * bit in walkMarks equals that bit of doneMarks once the walk has dealt with
+ * it (the meaning flips with each new walk, so starting one touches no
+ * entry). Before an entry not yet dealt with is looked up, changed or
+ * removed, guard(db, entry) runs, and beforeClear(db) before a database is
+ * emptied wholesale, so a walk sees every entry as it was when it began.
+ */
+export const walkState = {
+  activeMask: 0,
+  doneMarks: 0,
+  guard: null as ((db: Db, entry: Entry) => void) | null,
+  beforeClear: null as ((db: Db) => void) | null,
+};
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
@@ -57,6 +75,12 @@ export class Entry {
   lastAccess: number;
   /** For strings: see StringEncoding. Reset by every plain set. */
   stringEncoding: StringEncoding = StringEncoding.ByValue;
+  /** Background walks that have dealt with this entry (see walkState); new entries need none. */
+  walkMarks = walkState.doneMarks;
+  /** Estimated bytes this entry holds (key, value, overhead), as counted in Db.usedBytes. */
+  size = 0;
+  /** Redis's LFU field: (minutes mod 2^16) << 8 | 8-bit log counter (see eviction/lfu.ts). */
+  lfu: number;
 
   constructor(
     readonly key: string,
@@ -65,6 +89,7 @@ export class Entry {
     now: number,
   ) {
     this.lastAccess = now;
+    this.lfu = lfuInitial(now);
   }
 
   get hasTtl(): boolean {
@@ -77,6 +102,8 @@ export class Db {
   readonly map = new Map<string, Entry>();
   readonly entries: Entry[] = [];
   readonly expiring: Entry[] = [];
+  /** Sum of the entries' size estimates (eviction/accounting.ts). */
+  usedBytes = 0;
 
   constructor(
     public id: number,
@@ -100,6 +127,9 @@ export class Db {
   lookup(key: string): Entry | undefined {
     const entry = this.map.get(key);
     if (entry === undefined) return undefined;
+    if (walkState.activeMask !== 0 && ((entry.walkMarks ^ walkState.doneMarks) & walkState.activeMask) !== 0) {
+      walkState.guard?.(this, entry);
+    }
     if (entry.expireAt !== NO_TTL && this.host.clock.now() > entry.expireAt) {
       this.expire(entry);
       return undefined;
@@ -115,15 +145,29 @@ export class Db {
       return undefined;
     }
     this.host.stats.keyspaceHits++;
-    if (!noTouch) entry.lastAccess = this.host.clock.now();
+    if (!noTouch) this.touch(entry);
     return entry;
   }
 
   /** A write: the live entry, access clock touched; no hit/miss accounting. */
   lookupWrite(key: string): Entry | undefined {
     const entry = this.lookup(key);
-    if (entry !== undefined) entry.lastAccess = this.host.clock.now();
+    if (entry !== undefined) this.touch(entry);
     return entry;
+  }
+
+  /** An access: the LRU clock, and the LFU counter while an LFU policy is selected. */
+  touch(entry: Entry): void {
+    const now = this.host.clock.now();
+    entry.lastAccess = now;
+    if (lfuParams.enabled) entry.lfu = lfuTouch(entry.lfu, now);
+  }
+
+  /** Recomputes the entry's size estimate after its value changed (O(1)). */
+  resize(entry: Entry): void {
+    const size = entrySize(entry);
+    this.usedBytes += size - entry.size;
+    entry.size = size;
   }
 
   /** Adds a key that is known to be absent (or expired-and-removed). */
@@ -132,6 +176,8 @@ export class Db {
     entry.slot = this.entries.length;
     this.entries.push(entry);
     this.map.set(key, entry);
+    entry.size = entrySize(entry);
+    this.usedBytes += entry.size;
     return entry;
   }
 
@@ -145,8 +191,9 @@ export class Db {
     existing.type = type;
     existing.value = value;
     existing.stringEncoding = StringEncoding.ByValue;
-    existing.lastAccess = this.host.clock.now();
+    this.touch(existing);
     if (!keepTtl) this.persist(existing);
+    this.resize(existing);
     return existing;
   }
 
@@ -159,11 +206,15 @@ export class Db {
   }
 
   private detach(entry: Entry): void {
+    if (walkState.activeMask !== 0 && ((entry.walkMarks ^ walkState.doneMarks) & walkState.activeMask) !== 0) {
+      walkState.guard?.(this, entry);
+    }
     this.map.delete(entry.key);
     swapRemove(this.entries, entry.slot, setSlot);
     if (entry.ttlSlot >= 0) swapRemove(this.expiring, entry.ttlSlot, setTtlSlot);
     entry.slot = -1;
     entry.ttlSlot = -1;
+    this.usedBytes -= entry.size;
   }
 
   /** Removes an entry found expired and reports it. */
@@ -178,6 +229,9 @@ export class Db {
   }
 
   setExpire(entry: Entry, at: number | bigint): void {
+    if (walkState.activeMask !== 0 && ((entry.walkMarks ^ walkState.doneMarks) & walkState.activeMask) !== 0) {
+      walkState.guard?.(this, entry);
+    }
     if (typeof at === 'bigint') {
       if (at > MAX_SAFE || at < -MAX_SAFE) {
         farExpiries.set(entry, at);
@@ -199,6 +253,9 @@ export class Db {
   /** Drops the TTL; returns whether there was one. */
   persist(entry: Entry): boolean {
     if (entry.expireAt === NO_TTL) return false;
+    if (walkState.activeMask !== 0 && ((entry.walkMarks ^ walkState.doneMarks) & walkState.activeMask) !== 0) {
+      walkState.guard?.(this, entry);
+    }
     entry.expireAt = NO_TTL;
     if (anyFarExpiry) farExpiries.delete(entry);
     swapRemove(this.expiring, entry.ttlSlot, setTtlSlot);
@@ -225,10 +282,12 @@ export class Db {
 
   /** Removes every key. Returns how many there were. */
   clear(): number {
+    if (walkState.activeMask !== 0) walkState.beforeClear?.(this);
     const n = this.entries.length;
     this.map.clear();
     this.entries.length = 0;
     this.expiring.length = 0;
+    this.usedBytes = 0;
     return n;
   }
 }

@@ -4,13 +4,16 @@
 import net from 'node:net';
 import { Client } from './client.js';
 import { Clock } from './clock.js';
-import { Config, type ConfigValue } from './config.js';
+import { Config, outputBufferLimits, type ConfigValue } from './config.js';
 import { CommandTable, commandDefs } from './commands/index.js';
 import type { Command } from './commands/types.js';
 import { Db, type KeyspaceHost } from './keyspace.js';
 import { activeExpireCycle } from './expire.js';
 import { Slowlog } from './slowlog.js';
 import { Errors } from './errors.js';
+import { installMemory } from './eviction/index.js';
+import { Effects } from './effects.js';
+import { installAof } from './persistence/aof-server.js';
 
 export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning' | 'nothing';
 const LOG_LEVELS: Record<string, number> = { debug: 0, verbose: 1, notice: 2, warning: 3, nothing: 4 };
@@ -82,9 +85,21 @@ export class Server implements KeyspaceHost {
   readonly keyModifiedListeners: Array<(db: Db, key: string) => void> = [];
   /** Run after every command dispatched from a client (not inside EXEC): blocked clients are served here. */
   readonly afterCommandHooks: Array<() => void> = [];
+  /** Run after every call() (nested ones inside EXEC or a script too), once the reply is written: client tracking hangs here. */
+  readonly afterCallHooks: Array<(client: Client, command: Command, argv: Buffer[]) => void> = [];
+  /** The client whose command is running (the outermost one), null between commands. */
+  currentClient: Client | null = null;
+  /** FLUSHDB / FLUSHALL: called before a database is emptied (client tracking sends its null invalidation). */
+  readonly flushListeners: Array<(db: Db) => void> = [];
+  /** True while a flush reports its removed keys one by one (client tracking ignores those). */
+  flushing = false;
   stats: ServerStats = freshStats();
   readonly errorCounts = new Map<string, number>();
   readonly slowlog: Slowlog;
+  /** Write effects for the AOF (and replicas): see server/effects.ts. */
+  readonly effects = new Effects();
+  /** Run by close() before clients go: persistence writes what it holds. */
+  readonly shutdownHooks: Array<() => void> = [];
   /** Writes since the last save, as Redis's server.dirty. */
   dirty = 0;
   activeExpireEnabled = true;
@@ -92,6 +107,8 @@ export class Server implements KeyspaceHost {
   readonly runId: string;
   /** Config values read on hot paths, kept current by change listeners. */
   readonly limits = { protoMaxBulkLen: 0, clientQueryBufferLimit: 0, maxClients: 0 };
+  /** client-output-buffer-limit by class, kept current (checked on every flush, see Client.checkOutputLimits). */
+  outputLimits = outputBufferLimits('normal 0 0 0 slave 0 0 0 pubsub 0 0 0');
   private readonly listeners: net.Server[] = [];
   private nextClientId = 1;
   private cronTimer: NodeJS.Timeout | null = null;
@@ -113,9 +130,12 @@ export class Server implements KeyspaceHost {
     this.watchConfig('proto-max-bulk-len', (v) => (this.limits.protoMaxBulkLen = v as number));
     this.watchConfig('client-query-buffer-limit', (v) => (this.limits.clientQueryBufferLimit = v as number));
     this.watchConfig('maxclients', (v) => (this.limits.maxClients = v as number));
+    this.watchConfig('client-output-buffer-limit', () => (this.outputLimits = outputBufferLimits(this.config.text('client-output-buffer-limit'))));
     this.watchConfig('loglevel', (v) => (this.logLevel = LOG_LEVELS[v as string] ?? 2));
     this.watchConfig('hz', () => this.startCron());
     this.watchConfig('slowlog-max-len', () => this.slowlog.trim());
+    installMemory(this);
+    installAof(this);
   }
 
   private watchConfig(name: string, apply: (value: ConfigValue) => void): void {
@@ -137,7 +157,11 @@ export class Server implements KeyspaceHost {
    * 'g' generic, '$' string, 'l' list, 's' set, 'h' hash, 'z' zset, 'x' expired …).
    */
   keyChanged(db: Db, key: string, eventClass: string, event: string): void {
+    // Memory accounting: the entry's size estimate follows every write (a deleted key was already subtracted).
+    const entry = db.peek(key);
+    if (entry !== undefined) db.resize(entry);
     this.dirty++;
+    if (this.effects.active && (eventClass === 'x' || eventClass === 'e')) this.effects.keyDeleted(db, key);
     this.signalKeyModified(db, key);
     if (this.keyspaceEventListeners.length > 0) this.notifyKeyspaceEvent(eventClass, event, key, db.id);
   }
@@ -318,6 +342,7 @@ export class Server implements KeyspaceHost {
     if (this.cronTimer !== null) clearInterval(this.cronTimer);
     this.cronTimer = null;
     const closing = this.listeners.map((l) => new Promise<void>((resolve) => l.close(() => resolve())));
+    for (const hook of this.shutdownHooks) hook();
     for (const client of this.clients.values()) {
       client.flush();
       client.close();

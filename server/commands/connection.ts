@@ -8,6 +8,7 @@ import { Errors, ReplyError } from '../errors.js';
 import type { ClientInfoExtras, Server } from '../server.js';
 import { parseInteger } from './arguments.js';
 import type { Command, CommandDef, Flag } from './types.js';
+import { clientCachingCommand, clientGetredirCommand, clientTrackingCommand, clientTrackingInfoCommand, trackingRedirect } from '../tracking.js';
 
 export const REDIS_VERSION = '7.0.15';
 
@@ -117,6 +118,8 @@ export function clientInfoLine(client: Client, current: { command: Command; argv
   let argvMem = 0;
   if (current) for (const arg of current.argv) argvMem += arg.length;
   const pendingOutput = client.reply.pending;
+  // Output the socket holds because the peer is not reading (Redis's reply list).
+  const queuedOutput = client.socket?.writableLength ?? 0;
   return (
     `id=${client.id} addr=${client.remoteAddress} laddr=${client.localAddress} fd=${clientFd(client)}` +
     ` name=${client.name} age=${Math.max(0, Math.floor((now - client.createdAt) / 1000))}` +
@@ -124,9 +127,9 @@ export function clientInfoLine(client: Client, current: { command: Command; argv
     ` flags=${clientFlags(client, extras)} db=${client.dbIndex}` +
     ` sub=${extras.sub} psub=${extras.psub} ssub=${extras.ssub} multi=${extras.multi}` +
     ` qbuf=${qbuf} qbuf-free=${QUERY_BUFFER_FREE - qbuf} argv-mem=${argvMem} multi-mem=${extras.multiMem}` +
-    ` rbs=16384 rbp=${current ? 16384 : 0} obl=${pendingOutput} oll=0 omem=0` +
-    ` tot-mem=${BASE_CLIENT_MEMORY + qbuf + argvMem + extras.multiMem}` +
-    ` events=r cmd=${current ? current.command.fullName : client.lastCommand} user=${client.user} redir=-1 resp=${client.resp}`
+    ` rbs=16384 rbp=${current ? 16384 : 0} obl=${pendingOutput} oll=0 omem=${queuedOutput}` +
+    ` tot-mem=${BASE_CLIENT_MEMORY + qbuf + argvMem + extras.multiMem + queuedOutput}` +
+    ` events=r cmd=${current ? current.command.fullName : client.lastCommand} user=${client.user} redir=${trackingRedirect(client)} resp=${client.resp}`
   );
 }
 
@@ -516,10 +519,7 @@ const clientSubcommands: CommandDef[] = [
     'Get tracking notifications redirection client ID if any',
     '6.0.0',
     'O(1)',
-    (client) => {
-      // Client-side caching (tracking) is not implemented: never redirecting.
-      client.reply.integer(-1);
-    },
+    clientGetredirCommand,
   ),
   clientSub(
     'trackinginfo',
@@ -528,17 +528,25 @@ const clientSubcommands: CommandDef[] = [
     'Return information about server assisted client side caching for the current connection',
     '6.2.0',
     'O(1)',
-    (client) => {
-      const reply = client.reply;
-      reply.map(3);
-      reply.bulk('flags');
-      reply.set(1);
-      reply.bulk('off');
-      reply.bulk('redirect');
-      reply.integer(-1);
-      reply.bulk('prefixes');
-      reply.array(0);
-    },
+    clientTrackingInfoCommand,
+  ),
+  clientSub(
+    'tracking',
+    -3,
+    false,
+    'Enable or disable server assisted client side caching support',
+    '6.0.0',
+    'O(1). Some options may introduce additional complexity.',
+    clientTrackingCommand,
+  ),
+  clientSub(
+    'caching',
+    3,
+    false,
+    'Instruct the server about tracking or not keys in the next request',
+    '6.0.0',
+    'O(1)',
+    clientCachingCommand,
   ),
   clientSub(
     'pause',

@@ -236,6 +236,8 @@ function hincrbyfloat(client: Client, argv: Buffer[]): void {
   const hash = createHash(db, key, found);
   setChecked(client.server, hash, field, outcome.text);
   client.server.keyChanged(db, key, 'h', 'hincrbyfloat');
+  // Effect (AOF): the result, so a replay does not redo float arithmetic.
+  if (client.server.effects.active) client.server.effects.replace(db.id, ['HSET', key, field, outcome.text]);
   client.reply.bulk(outcome.text);
 }
 

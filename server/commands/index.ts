@@ -12,6 +12,11 @@ import { listCommands } from './lists.js';
 import { setCommands } from './sets.js';
 import { zsetCommands } from './zsets.js';
 import { transactionCommands } from './transactions.js';
+import { persistenceCommands } from './persistence.js';
+import { memoryCommands } from './memory.js';
+import { pubsubCommands } from './pubsub.js';
+import { aofCommands } from '../persistence/aof-server.js';
+import { scriptingCommands } from './scripting.js';
 
 export const commandDefs: readonly CommandDef[] = [
   ...connectionCommands,
@@ -25,6 +30,11 @@ export const commandDefs: readonly CommandDef[] = [
   ...setCommands,
   ...zsetCommands,
   ...transactionCommands,
+  ...persistenceCommands,
+  ...pubsubCommands,
+  ...aofCommands,
+  ...scriptingCommands,
+  ...memoryCommands,
 ];
 
 export class CommandTable {

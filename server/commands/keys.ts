@@ -125,7 +125,10 @@ function targetDb(server: Server, arg: Buffer): Db {
 /** Adds key to dst holding value, with from's TTL. */
 function place(dst: Db, key: string, from: Entry, value: unknown, keepAccess: boolean): Entry {
   const entry = dst.add(key, from.type, value);
-  if (keepAccess) entry.lastAccess = from.lastAccess;
+  if (keepAccess) {
+    entry.lastAccess = from.lastAccess;
+    entry.lfu = from.lfu;
+  }
   entry.stringEncoding = from.stringEncoding;
   if (from.hasTtl) dst.setExpire(entry, exactExpireAt(from));
   return entry;
@@ -224,9 +227,12 @@ function expireGeneric(client: Client, argv: Buffer[], name: string, relative: b
   if (at <= now) {
     db.remove(key);
     client.server.keyChanged(db, key, 'g', 'del');
+    if (client.server.effects.active) client.server.effects.replace(db.id, ['DEL', key]);
   } else {
     db.setExpire(entry, exactAt);
     client.server.keyChanged(db, key, 'g', 'expire');
+    // Effect (AOF): every form replays as the absolute PEXPIREAT.
+    if (client.server.effects.active && (relative || seconds)) client.server.effects.replace(db.id, ['PEXPIREAT', key, String(exactAt)]);
   }
   client.reply.integer(1);
 }

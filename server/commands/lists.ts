@@ -190,6 +190,8 @@ function replyMpop(client: Client, db: Db, key: string, list: List, end: End, co
   client.reply.array(n);
   for (let i = 0; i < n; i++) client.reply.bulk(pop(list, end));
   afterPop(client, db, key, list, end);
+  // Effect (AOF): LMPOP/BLMPOP replay as the pop they did.
+  if (client.server.effects.active) client.server.effects.replace(db.id, [end === 'left' ? 'LPOP' : 'RPOP', key, String(n)]);
 }
 
 function mpopKeys(at: number) {
@@ -283,6 +285,7 @@ function blockingPop(client: Client, argv: Buffer[], end: End): void {
     client.reply.bulk(key);
     client.reply.bulk(pop(list, end));
     afterPop(client, db, key, list, end);
+    if (client.server.effects.active) client.server.effects.replace(db.id, [end === 'left' ? 'LPOP' : 'RPOP', key]);
     return;
   }
   blockOn(client, keys, timeoutMs, (db, key) =>
@@ -295,13 +298,25 @@ function blockingPop(client: Client, argv: Buffer[], end: End): void {
       client.reply.bulk(key);
       client.reply.bulk(pop(list, end));
       afterPop(client, db, key, list, end);
+      // Effect (AOF): the waiter's pop, after the push that served it.
+      if (client.server.effects.active) client.server.effects.replace(db.id, [end === 'left' ? 'LPOP' : 'RPOP', key]);
       return true;
     }),
   );
 }
 
 function blockingMove(client: Client, source: string, destination: string, from: End, to: End, timeoutMs: number): void {
-  if (moveCommand(client, source, destination, from, to)) return;
+  // Effect (AOF): BLMOVE replays as LMOVE, BRPOPLPUSH as RPOPLPUSH.
+  const moved = (dbId: number) => {
+    const fx = client.server.effects;
+    if (!fx.active) return;
+    if (from === 'right' && to === 'left' && client.lastNameCommand?.name === 'brpoplpush') fx.replace(dbId, ['RPOPLPUSH', source, destination]);
+    else fx.replace(dbId, ['LMOVE', source, destination, from, to]);
+  };
+  if (moveCommand(client, source, destination, from, to)) {
+    moved(client.dbIndex);
+    return;
+  }
   blockOn(client, [source], timeoutMs, (db, key) =>
     serving(client, () => {
       const entry = db.lookup(key);
@@ -309,6 +324,7 @@ function blockingMove(client: Client, source: string, destination: string, from:
       const list = entry.value as List;
       if (list.length === 0) return false;
       moveOne(client, db, source, list, destination, from, to);
+      moved(db.id);
       return true;
     }),
     'bulk',
@@ -414,9 +430,13 @@ export const listCommands: CommandDef[] = [
       'O(N) where N is the number of elements to traverse to get to the element at index. This makes asking for the first or the last element of the list O(1).',
     handler(client, argv) {
       const key = str(argv[1]);
-      const index = parseInteger(argv[2]);
       const list = readList(client, key);
-      client.reply.bulkOrNull(list === undefined ? null : list.at(index) ?? null);
+      if (list === undefined) {
+        client.reply.nullBulk();
+        return;
+      }
+      const index = parseInteger(argv[2]);
+      client.reply.bulkOrNull(list.at(index) ?? null);
     },
   }),
   row({
@@ -425,10 +445,10 @@ export const listCommands: CommandDef[] = [
     complexity: 'O(N) where N is the length of the list. Setting either the first or the last element of the list is O(1).',
     handler(client, argv) {
       const key = str(argv[1]);
-      const index = parseInteger(argv[2]);
       const db = client.db;
       const list = writeList(db, key);
       if (list === undefined) throw new ReplyError(Errors.noSuchKey);
+      const index = parseInteger(argv[2]);
       if (!list.set(index, str(argv[3]))) throw new ReplyError(Errors.outOfRange);
       client.server.keyChanged(db, key, 'l', 'lset');
       client.reply.ok();
@@ -508,6 +528,7 @@ export const listCommands: CommandDef[] = [
       const key = str(argv[1]);
       const element = str(argv[2]);
       let rank = 1;
+      let wrapped = false;
       let count = -1;
       let maxlen = 0;
       for (let i = 3; i < argv.length; i++) {
@@ -516,11 +537,12 @@ export const listCommands: CommandDef[] = [
         if (option === 'rank' && !last) {
           rank = parseInteger(argv[++i]);
           if (rank === 0) throw new ReplyError(RANK_ZERO);
+          wrapped = str(argv[i]) === '-9223372036854775808';
         } else if (option === 'count' && !last) {
-          count = parseInteger(argv[++i]);
+          count = parseInteger(argv[++i], COUNT_NEGATIVE);
           if (count < 0) throw new ReplyError(COUNT_NEGATIVE);
         } else if (option === 'maxlen' && !last) {
-          maxlen = parseInteger(argv[++i]);
+          maxlen = parseInteger(argv[++i], MAXLEN_NEGATIVE);
           if (maxlen < 0) throw new ReplyError(MAXLEN_NEGATIVE);
         } else {
           throw new ReplyError(Errors.syntax);
@@ -530,9 +552,11 @@ export const listCommands: CommandDef[] = [
       const matches: number[] = [];
       if (list !== undefined) {
         const n = list.length;
-        const want = count === 0 ? Infinity : count < 0 ? 1 : count;
+        // RANK -9223372036854775808 overflows in Redis (-rank stays negative): every match from the
+        // tail qualifies and a COUNT never stops the walk (COUNT 2 answers every match).
+        const want = count === 0 || (wrapped && count > 0) ? Infinity : count < 0 ? 1 : count;
         const limit = maxlen === 0 ? n : Math.min(maxlen, n);
-        let skip = Math.abs(rank) - 1;
+        let skip = wrapped ? 0 : Math.abs(rank) - 1;
         for (let step = 0; step < limit && matches.length < want; step++) {
           const i = rank > 0 ? step : n - 1 - step;
           if (list.get(i) !== element) continue;

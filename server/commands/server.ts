@@ -4,7 +4,8 @@
 import { lower, str } from '../bytes.js';
 import type { Client } from '../client.js';
 import { Errors, ReplyError } from '../errors.js';
-import { changeReplId, infoText, lastSaveTime } from '../info.js';
+import { changeReplId, infoText } from '../info.js';
+import { resetRdbAfterFlushAll, saveOnShutdown } from '../persistence/snapshot.js';
 import type { Db, Entry } from '../keyspace.js';
 import type { Server } from '../server.js';
 import { parseInteger } from './arguments.js';
@@ -26,10 +27,13 @@ function subcommandSyntaxError(sub: Buffer, container: string): ReplyError {
 
 /** Empties one database: every key removed counts as a change, and WATCH/tracking hear of each. */
 export function flushDb(server: Server, db: Db): number {
+  for (const listener of server.flushListeners) listener(db);
   if (server.keyModifiedListeners.length > 0) {
     const keys = db.entries.map((entry) => entry.key);
     const removed = db.clear();
+    server.flushing = true;
     for (const key of keys) server.signalKeyModified(db, key);
+    server.flushing = false;
     return removed;
   }
   return db.clear();
@@ -319,11 +323,13 @@ function shutdownCommand(client: Client, argv: Buffer[]): void {
   let save = false;
   let nosave = false;
   let abort = false;
+  let force = false;
   for (let i = 1; i < argv.length; i++) {
     const option = lower(argv[i]);
     if (option === 'nosave') nosave = true;
     else if (option === 'save') save = true;
-    else if (option === 'now' || option === 'force') continue;
+    else if (option === 'force') force = true;
+    else if (option === 'now') continue;
     else if (option === 'abort') abort = true;
     else throw new ReplyError(Errors.syntax);
   }
@@ -331,6 +337,10 @@ function shutdownCommand(client: Client, argv: Buffer[]): void {
   if (abort) throw new ReplyError('ERR No shutdown in progress.');
   const server = client.server;
   server.log('warning', 'User requested shutdown...');
+  if (!saveOnShutdown(server, save ? 'save' : nosave ? 'nosave' : 'default') && !force) {
+    server.log('warning', "Error trying to save the DB, can't exit.");
+    throw new ReplyError('ERR Errors trying to SHUTDOWN. Check logs.');
+  }
   void server.close();
 }
 
@@ -404,6 +414,7 @@ export const serverCommands: CommandDef[] = [
       let removed = 0;
       for (const db of server.dbs) removed += flushDb(server, db);
       server.dirty += removed;
+      resetRdbAfterFlushAll(server);
       client.reply.ok();
     },
   },
@@ -423,21 +434,6 @@ export const serverCommands: CommandDef[] = [
       client.reply.array(2);
       client.reply.bulk(String(micros / 1000000n));
       client.reply.bulk(String(micros % 1000000n));
-    },
-  },
-  {
-    name: 'lastsave',
-    arity: 1,
-    flags: ['loading', 'stale', 'fast'],
-    keys: null,
-    categories: ['admin', 'fast', 'dangerous'],
-    summary: 'Get the UNIX time stamp of the last successful save to disk',
-    since: '1.0.0',
-    group: 'server',
-    complexity: 'O(1)',
-    tips: ['nondeterministic_output'],
-    handler(client) {
-      client.reply.integer(lastSaveTime(client.server));
     },
   },
   {

@@ -387,6 +387,8 @@ export const setCommands: CommandDef[] = [
         }
         const member = set.pop() as string;
         server.keyChanged(db, key, 's', 'spop');
+        // Effects (AOF): the random choice replays as its outcome.
+        if (server.effects.active) server.effects.replace(db.id, ['SREM', key, member]);
         client.reply.bulk(member);
         removeIfEmpty(client, key, set);
         return;
@@ -403,10 +405,16 @@ export const setCommands: CommandDef[] = [
         replySet(client, set.ordered());
         set.clear();
         removeIfEmpty(client, key, set);
+        if (server.effects.active) server.effects.replace(db.id, ['DEL', key]);
         return;
       }
       client.reply.set(count);
-      for (let i = 0; i < count; i++) client.reply.bulk(set.pop() as string);
+      if (server.effects.active) server.effects.suppress();
+      for (let i = 0; i < count; i++) {
+        const member = set.pop() as string;
+        client.reply.bulk(member);
+        if (server.effects.active) server.effects.also(db.id, ['SREM', key, member]);
+      }
     },
   },
   {

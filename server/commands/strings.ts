@@ -188,6 +188,8 @@ function setGeneric(
   if (at !== -1) {
     db.setExpire(entry, at);
     client.server.notifyKeyspaceEvent('g', 'expire', key, db.id);
+    // Effect (AOF): a relative expire replays as an absolute one.
+    if (client.server.effects.active) client.server.effects.replace(db.id, ['SET', key, entry.value as string, 'PXAT', String(at)]);
   }
   if (flags & GET) client.reply.bulkOrNull(old);
   else if (integerReplies) client.reply.integer(1);
@@ -471,8 +473,10 @@ export const stringCommands: CommandDef[] = [
     handler(client, argv) {
       const key = str(argv[1]);
       const old = readString(client, key);
-      client.db.set(key, 'string', str(argv[2]));
+      const value = str(argv[2]);
+      client.db.set(key, 'string', value);
       client.server.keyChanged(client.db, key, '$', 'set');
+      if (client.server.effects.active) client.server.effects.replace(client.dbIndex, ['SET', key, value]);
       client.reply.bulkOrNull(old);
     },
   },
@@ -490,7 +494,10 @@ export const stringCommands: CommandDef[] = [
       const key = str(argv[1]);
       const value = readString(client, key);
       client.reply.bulkOrNull(value);
-      if (value !== undefined && client.db.remove(key)) client.server.keyChanged(client.db, key, 'g', 'del');
+      if (value !== undefined && client.db.remove(key)) {
+        client.server.keyChanged(client.db, key, 'g', 'del');
+        if (client.server.effects.active) client.server.effects.replace(client.dbIndex, ['DEL', key]);
+      }
     },
   },
   {
@@ -518,11 +525,14 @@ export const stringCommands: CommandDef[] = [
       if (flags & (EXAT | PXAT) && at <= client.server.clock.now()) {
         db.remove(key);
         client.server.keyChanged(db, key, 'g', 'del');
+        if (client.server.effects.active) client.server.effects.replace(db.id, ['DEL', key]);
       } else if (at !== -1) {
         db.setExpire(entry, at);
         client.server.keyChanged(db, key, 'g', 'expire');
+        if (client.server.effects.active) client.server.effects.replace(db.id, ['PEXPIREAT', key, String(at)]);
       } else if (flags & PERSIST && db.persist(entry)) {
         client.server.keyChanged(db, key, 'g', 'persist');
+        if (client.server.effects.active) client.server.effects.replace(db.id, ['PERSIST', key]);
       }
     },
   },
@@ -675,6 +685,8 @@ export const stringCommands: CommandDef[] = [
       const stored = entry === undefined ? db.add(key, 'string', outcome.text) : db.set(key, 'string', outcome.text, true);
       stored.stringEncoding = StringEncoding.NotInt;
       client.server.keyChanged(db, key, '$', 'incrbyfloat');
+      // Effect: the result, so a replay does not redo float arithmetic.
+      if (client.server.effects.active) client.server.effects.replace(db.id, ['SET', key, outcome.text, 'KEEPTTL']);
       client.reply.bulk(outcome.text);
     },
   },

@@ -614,6 +614,8 @@ function poppableZset(db: Db, key: string): ZSet | undefined {
 /** BZPOPMIN/BZPOPMAX's reply: [key, member, score] (score a double: RESP3 ',', RESP2 bulk). */
 function replyBlockingPop(client: Client, key: string, zset: ZSet, max: boolean): void {
   const [members, scores] = popElements(client, key, zset, max, 1);
+  // Effect (AOF): BZPOPMIN/BZPOPMAX replay as the pop they did.
+  if (client.server.effects.active) client.server.effects.replace(client.dbIndex, [max ? 'ZPOPMAX' : 'ZPOPMIN', key]);
   client.reply.array(3);
   client.reply.bulk(key);
   client.reply.bulk(members[0]);
@@ -647,6 +649,7 @@ function bzpopCommand(max: boolean) {
 /** BZMPOP's reply: [key, [[member, score]...]], as ZMPOP. */
 function replyMultiPop(client: Client, key: string, zset: ZSet, max: boolean, count: number): void {
   const [members, scores] = popElements(client, key, zset, max, count);
+  if (client.server.effects.active) client.server.effects.replace(client.dbIndex, [max ? 'ZPOPMAX' : 'ZPOPMIN', key, String(members.length)]);
   client.reply.array(2);
   client.reply.bulk(key);
   client.reply.array(members.length);
@@ -784,6 +787,8 @@ function zrandmember(client: Client, argv: Buffer[]): void {
   if (argv.length === 4) {
     if (lower(argv[3]) !== 'withscores') throw new ReplyError(Errors.syntax);
     withScores = true;
+    const big = BigInt(str(argv[2]));
+    if (big > 4611686018427387903n || big < -4611686018427387903n) throw new ReplyError('ERR value is out of range');
   } else if (argv.length > 4) {
     throw new ReplyError(Errors.syntax);
   }
@@ -822,9 +827,26 @@ function zrandmember(client: Client, argv: Buffer[]): void {
   replyElements(client, members, withScores ? scores : null);
 }
 
+/**
+ * A score as a listpack stores it (Redis's d2string): an integral value within
+ * +/-LLONG_MAX/2 as an integer ("123456789012345680", not "1.2345678901234568e+17").
+ * ZSCAN of a listpack zset answers these stored strings.
+ */
+function listpackScore(score: number): string {
+  if (Number.isInteger(score) && !Object.is(score, -0) && Math.abs(score) <= 4611686018427387903) return BigInt(score).toString();
+  return formatDouble(score);
+}
+
 function zscan(client: Client, argv: Buffer[]): void {
   const key = str(argv[1]);
   const cursor = parseScanCursor(argv[2]);
+  const zset = readZset(client, key);
+  if (zset === undefined) {
+    client.reply.array(2);
+    client.reply.bulk('0');
+    client.reply.array(0);
+    return;
+  }
   let count = 10;
   let pattern: string | null = null;
   for (let i = 3; i < argv.length; i++) {
@@ -839,19 +861,12 @@ function zscan(client: Client, argv: Buffer[]): void {
       throw new ReplyError(Errors.syntax);
     }
   }
-  const zset = readZset(client, key);
-  if (zset === undefined) {
-    client.reply.array(2);
-    client.reply.bulk('0');
-    client.reply.array(0);
-    return;
-  }
   const match = pattern === null || pattern === '*' ? null : compileGlob(pattern);
   const out: string[] = [];
   let next = 0;
   const push = (node: SkipNode) => {
     if (match !== null && !match(node.member)) return;
-    out.push(node.member, formatDouble(node.score));
+    out.push(node.member, zset.converted ? formatDouble(node.score) : listpackScore(node.score));
   };
   if (!zset.converted) {
     // Redis answers a listpack in one call.
@@ -873,7 +888,7 @@ function zscan(client: Client, argv: Buffer[]): void {
 }
 
 function zmpop(client: Client, argv: Buffer[]): void {
-  const numkeys = parseInteger(argv[1]);
+  const numkeys = parseInteger(argv[1], NUMKEYS_POSITIVE);
   if (numkeys <= 0) throw new ReplyError(NUMKEYS_POSITIVE);
   const whereAt = numkeys + 2;
   if (whereAt >= argv.length) throw new ReplyError(Errors.syntax);
@@ -896,6 +911,8 @@ function zmpop(client: Client, argv: Buffer[]): void {
     const entry = writeZset(client.db, key);
     if (entry === undefined) continue;
     const [members, scores] = popElements(client, key, entry.value as ZSet, where === 'max', count);
+    // Effect (AOF): ZMPOP replays as the pop it did.
+    if (client.server.effects.active) client.server.effects.replace(client.dbIndex, [where === 'max' ? 'ZPOPMAX' : 'ZPOPMIN', key, String(members.length)]);
     client.reply.array(2);
     client.reply.bulk(key);
     client.reply.array(members.length);
