@@ -155,19 +155,19 @@ function memoryCheck(state: MemoryState, client: Client, command: Command): stri
   if (state.maxmemory > 0) {
     if (performEvictions(state) === EvictResult.Fail && rejectsOnOom(client, command)) return Errors.oom;
   }
-  if (command.def.flags.length > 0 && rejectsOnOom(client, command) && (state.heapNearLimit || datasetMemory(state.server) > state.heapBudget)) {
-    return Errors.oom;
+  // The heap guard: cheap tests first, this runs before every command.
+  if ((command.isDenyOom || client.inMulti) && rejectsOnOom(client, command)) {
+    if (state.heapNearLimit || datasetMemory(state.server) > state.heapBudget) return Errors.oom;
   }
   return null;
 }
 
 /** As Redis: a denyoom command, or an EXEC whose transaction holds one. */
 function rejectsOnOom(client: Client, command: Command): boolean {
-  const flags = command.def.flags;
-  if (flags.includes('denyoom')) return true;
+  if (command.isDenyOom) return true;
   if (client.inMulti && command.parent === null && command.name === 'exec') {
     const queue = transactions(client.server).peek(client)?.queue;
-    if (queue) for (const queued of queue) if (queued.command.def.flags.includes('denyoom')) return true;
+    if (queue) for (const queued of queue) if (queued.command.isDenyOom) return true;
   }
   return false;
 }
