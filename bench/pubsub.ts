@@ -6,6 +6,7 @@
 //   npm run bench:pubsub  [-- --messages 50000 --size 64]
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -18,17 +19,25 @@ function flag(name: string, fallback: number): number {
 const MESSAGES = flag('messages', 50000);
 const SIZE = flag('size', 64);
 const BATCH = 100;
+/** --pin CPU: run both servers under `taskset -c CPU` (run this driver on another CPU: taskset -c 1 npm run bench:pubsub -- --pin 0). */
+const PIN = flag('pin', -1);
+
+/** Spawns command args, under taskset when pinning (taskset execs: the pid is the server's). */
+function spawnServer(command: string, argv: string[], stdio: 'ignore' | ['ignore', 'pipe', 'inherit']): ChildProcess {
+  if (PIN < 0) return spawn(command, argv, { stdio });
+  return spawn('taskset', ['-c', String(PIN), command, ...argv], { stdio });
+}
 
 async function startEmbedis(): Promise<{ port: number; proc: ChildProcess }> {
   const entry = new URL('../server/index.js', import.meta.url).href;
   const script = `import(${JSON.stringify(entry)}).then(async ({ startServer }) => { const s = await startServer({ port: 0 }); process.stdout.write(s.port + '\\n'); });`;
-  const proc = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawnServer(process.execPath, ['--input-type=module', '-e', script], ['ignore', 'pipe', 'inherit']);
   const port = await new Promise<number>((resolve) => proc.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
   return { port, proc };
 }
 
 async function startRedis(port: number): Promise<ChildProcess> {
-  const proc = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const proc = spawnServer('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], 'ignore');
   for (let i = 0; i < 100; i++) {
     const ok = await new Promise<boolean>((resolve) => {
       const s = net.connect(port, '127.0.0.1', () => {
@@ -104,18 +113,41 @@ async function run(port: number, subscribers: number): Promise<number> {
   return MESSAGES / seconds;
 }
 
+/** utime + stime of a process, in ms (Linux), or NaN. */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 async function main(): Promise<void> {
+  // --port N: drive an already running server only (for profiling it).
+  const only = flag('port', 0);
+  if (only > 0) {
+    const counts = flag('subscribers', 0) > 0 ? [flag('subscribers', 0)] : [1, 100];
+    for (const subscribers of counts) console.log(`${subscribers} subscribers: ${Math.round(await run(only, subscribers))} msg/s`);
+    return;
+  }
   const embedis = await startEmbedis();
   const redisPort = 7831;
   const redis = await startRedis(redisPort);
   try {
-    console.log(`PUBLISH ${MESSAGES} messages of ${SIZE} bytes, pipelined in batches of ${BATCH}`);
-    console.log('subscribers  embedis msg/s  redis msg/s  ratio');
+    console.log(`PUBLISH ${MESSAGES} messages of ${SIZE} bytes, pipelined in batches of ${BATCH}${PIN >= 0 ? `, servers pinned to CPU ${PIN}` : ''}`);
+    console.log('Server CPU is utime+stime of each server process over the run (/proc/<pid>/stat), per message published.');
+    console.log('subscribers  embedis msg/s  redis msg/s  ratio  embedis CPU us/msg  redis CPU us/msg  CPU ratio');
     for (const subscribers of [1, 100]) {
+      let cpu = cpuMs(embedis.proc.pid);
       const ours = await run(embedis.port, subscribers);
+      const ourCpu = ((cpuMs(embedis.proc.pid) - cpu) * 1000) / MESSAGES;
+      cpu = cpuMs(redis.pid);
       const theirs = await run(redisPort, subscribers);
+      const theirCpu = ((cpuMs(redis.pid) - cpu) * 1000) / MESSAGES;
       console.log(
-        `${String(subscribers).padStart(11)}  ${Math.round(ours).toString().padStart(13)}  ${Math.round(theirs).toString().padStart(11)}  ${(ours / theirs).toFixed(2)}`,
+        `${String(subscribers).padStart(11)}  ${Math.round(ours).toString().padStart(13)}  ${Math.round(theirs).toString().padStart(11)}  ${(ours / theirs).toFixed(2).padStart(5)}  ${ourCpu.toFixed(2).padStart(18)}  ${theirCpu.toFixed(2).padStart(16)}  ${(theirCpu / ourCpu).toFixed(2).padStart(9)}`,
       );
     }
   } finally {

@@ -123,6 +123,7 @@ export class Client implements RequestSink {
 
   /** Writes pending replies to the socket in one write. */
   flush(): void {
+    this.flushQueued = false;
     // Durability order: AOF records are written (under appendfsync always, fsynced) before replies leave.
     if (this.server.effects.active && this.server.effects.holdReplies(this)) return;
     const out = this.reply.take();
@@ -168,8 +169,14 @@ export class Client implements RequestSink {
 
   /** Replies written outside a socket read (pub/sub, unblocking) leave at the end of this turn. */
   scheduleFlush(): void {
+    // A PUBLISH to this subscriber after the first in a turn costs a flag test, not a Set insert.
+    if (this.flushQueued) return;
+    this.flushQueued = true;
     this.server.scheduleFlush(this);
   }
+
+  /** Set by scheduleFlush until the next flush. */
+  private flushQueued = false;
 
   closeAfterReply(): void {
     this.closing = true;

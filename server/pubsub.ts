@@ -8,9 +8,12 @@
 // client whose pattern matches, in pattern subscription order; a client that
 // matches through several patterns gets one message per pattern, as Redis does.
 //
-// A message is encoded once per protocol version and copied into each
-// subscriber's reply buffer; subscribers other than the running client are
-// flushed at the end of the event-loop turn (server.scheduleFlush).
+// To a few subscribers a message is written straight into each one's reply
+// buffer (a constant frame head, the channel, the payload: no object, no
+// intermediate buffer). To many, it is encoded once per protocol version and
+// copied into each. Subscribers other than the running client are flushed at
+// the end of the event-loop turn (server.scheduleFlush): one socket write per
+// subscriber for everything published during one socket read.
 //
 // Nothing is installed until the first SUBSCRIBE/PSUBSCRIBE/SSUBSCRIBE (or a
 // PUBLISH that needs the registry): then the RESP2 subscribed-mode check,
@@ -105,6 +108,10 @@ class Frame {
       client.reply.raw(this.for(client.resp));
       return;
     }
+    this.writeParts(client);
+  }
+
+  private writeParts(client: Client): void {
     const reply = client.reply;
     reply.push(this.parts.length);
     for (const part of this.parts) {
@@ -112,6 +119,29 @@ class Frame {
       else reply.bulkBuffer(part);
     }
   }
+}
+
+/** Up to this many receivers a message is written into each reply buffer directly. */
+const DIRECT_MAX = 4;
+
+/** '*3\r\n$7\r\nmessage\r\n' and its RESP3 push form. */
+const MESSAGE_HEAD: Record<2 | 3, Buffer> = {
+  2: Buffer.from('*3\r\n$7\r\nmessage\r\n', 'latin1'),
+  3: Buffer.from('>3\r\n$7\r\nmessage\r\n', 'latin1'),
+};
+const SMESSAGE_HEAD: Record<2 | 3, Buffer> = {
+  2: Buffer.from('*3\r\n$8\r\nsmessage\r\n', 'latin1'),
+  3: Buffer.from('>3\r\n$8\r\nsmessage\r\n', 'latin1'),
+};
+
+/** A message / smessage frame written into one subscriber's reply buffer. */
+function writeMessage(client: Client, head: Record<2 | 3, Buffer>, channel: string, message: string | Buffer): void {
+  const reply = client.reply;
+  reply.raw(head[reply.resp]);
+  reply.bulk(channel);
+  if (typeof message === 'string') reply.bulk(message);
+  else reply.bulkBuffer(message);
+  client.scheduleFlush();
 }
 
 export class PubSub {
@@ -262,20 +292,18 @@ export class PubSub {
     let receivers = 0;
     const clients = this.channels.get(channel);
     if (clients !== undefined) {
-      const frame = new Frame(['message', channel, message]);
-      for (const client of clients) {
-        this.deliver(client, frame);
-        receivers++;
+      if (clients.size <= DIRECT_MAX) {
+        for (const client of clients) if (!client.closing) writeMessage(client, MESSAGE_HEAD, channel, message);
+      } else {
+        this.deliverAll(clients, new Frame(['message', channel, message]), message.length >= LARGE_PAYLOAD);
       }
+      receivers = clients.size;
     }
     if (this.patterns.size > 0) {
       for (const [pattern, entry] of this.patterns) {
         if (!entry.match(channel)) continue;
-        const frame = new Frame(['pmessage', pattern, channel, message]);
-        for (const client of entry.clients) {
-          this.deliver(client, frame);
-          receivers++;
-        }
+        this.deliverAll(entry.clients, new Frame(['pmessage', pattern, channel, message]), message.length >= LARGE_PAYLOAD);
+        receivers += entry.clients.size;
       }
     }
     return receivers;
@@ -285,8 +313,11 @@ export class PubSub {
   publishShard(channel: string, message: string | Buffer): number {
     const clients = this.shardChannels.get(channel);
     if (clients === undefined) return 0;
-    const frame = new Frame(['smessage', channel, message]);
-    for (const client of clients) this.deliver(client, frame);
+    if (clients.size <= DIRECT_MAX) {
+      for (const client of clients) if (!client.closing) writeMessage(client, SMESSAGE_HEAD, channel, message);
+    } else {
+      this.deliverAll(clients, new Frame(['smessage', channel, message]), message.length >= LARGE_PAYLOAD);
+    }
     return clients.size;
   }
 
@@ -294,6 +325,22 @@ export class PubSub {
     if (client.closing) return;
     frame.writeTo(client);
     client.scheduleFlush();
+  }
+
+  /** One frame to many subscribers: the encoded bytes are looked up once per protocol, not per client. */
+  private deliverAll(clients: Iterable<Client>, frame: Frame, large: boolean): void {
+    if (large) {
+      for (const client of clients) this.deliver(client, frame);
+      return;
+    }
+    let resp2: Buffer | null = null;
+    let resp3: Buffer | null = null;
+    for (const client of clients) {
+      if (client.closing) continue;
+      const reply = client.reply;
+      reply.raw(reply.resp === 3 ? (resp3 ??= frame.for(3)) : (resp2 ??= frame.for(2)));
+      client.scheduleFlush();
+    }
   }
 
   /** Active channels (or shard channels) matching pattern (all when null). */

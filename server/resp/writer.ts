@@ -84,7 +84,8 @@ export class ReplyWriter {
   /** Raw protocol bytes, already encoded. */
   raw(bytes: Buffer): void {
     this.reserve(bytes.length);
-    bytes.copy(this.slab, this.pos);
+    // TypedArray set: no argument checks of Buffer#copy on this hot path (pub/sub frames, small integers).
+    this.slab.set(bytes, this.pos);
     this.pos += bytes.length;
   }
 
@@ -121,7 +122,7 @@ export class ReplyWriter {
   bulkBuffer(b: Buffer): void {
     this.header(0x24, b.length);
     this.reserve(b.length + 2);
-    b.copy(this.slab, this.pos);
+    this.slab.set(b, this.pos);
     this.pos += b.length;
     this.slab.writeUInt16LE(CRLF, this.pos);
     this.pos += 2;
