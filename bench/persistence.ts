@@ -1,18 +1,101 @@
 // RDB persistence against real Redis: the same mixed dataset (strings, and
 // small lists, sets, sorted sets and hashes) in embedis (its CLI, as its own
-// process) and in redis-server; then SAVE time, file size, start-up load
-// time, and command latency seen by writing clients while a BGSAVE runs
-// (embedis walks the keyspace in slices instead of forking). It reports; it
-// never fails on speed.
+// process) and in redis-server; then
+//   - SAVE: wall time seen by the client and the server process's CPU time
+//     (utime+stime from /proc/<pid>/stat, which a shared machine disturbs far
+//     less than wall time), and the file size;
+//   - BGSAVE while clients write: per-command latency percentiles seen by the
+//     clients, and (embedis only) the server's own event-loop delay measured
+//     inside its process with perf_hooks.monitorEventLoopDelay, the longest
+//     time any command could have waited;
+//   - the BGSAVE file is checked: after a restart on it, no key written after
+//     the BGSAVE began shows its new value, and every key is there;
+//   - start-up: time until PING answers after start with the file (and with
+//     no file, the bare process start), CPU time to that point, and the
+//     load time the server logs itself ("DB loaded from disk: X seconds").
+// It reports; it never fails on speed.
 //
-// Usage: node dist/bench/persistence.js [--keys N] [--clients C]
+// Usage: node dist/bench/persistence.js [--keys N] [--clients C] [--cpu K]
+//   --cpu K pins each server to CPU K with taskset (the clients run unpinned).
+//
+// The event-loop probe: this same file, imported with --import into the
+// embedis server process with EMBEDIS_PERSIST_PROBE=1, answers 'reset' and
+// 'report' over the IPC channel instead of running the bench.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
+
+interface ProbeReport {
+  /** Event-loop delay percentiles and maximum, ms, since the last reset. */
+  p50: number;
+  p99: number;
+  p999: number;
+  max: number;
+  /** Longest single gap between two ticks of a 1 ms interval timer, ms (independent of the histogram). */
+  longestGap: number;
+  /**
+   * Process CPU time (all threads) spent inside that longest gap, ms: on a
+   * shared machine a gap much longer than this was spent waiting for a core,
+   * not working; the largest CPU time in any one gap bounds our own blocking.
+   */
+  longestGapCpu: number;
+  maxGapCpu: number;
+}
+
+function installProbe(): void {
+  const histogram = monitorEventLoopDelay({ resolution: 1 });
+  histogram.enable();
+  const cpuNow = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  let last = performance.now();
+  let lastCpu = cpuNow();
+  let longestGap = 0;
+  let longestGapCpu = 0;
+  let maxGapCpu = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const cpu = cpuNow();
+    if (now - last > longestGap) {
+      longestGap = now - last;
+      longestGapCpu = cpu - lastCpu;
+    }
+    if (cpu - lastCpu > maxGapCpu) maxGapCpu = cpu - lastCpu;
+    last = now;
+    lastCpu = cpu;
+  }, 1);
+  timer.unref();
+  process.channel?.unref();
+  process.on('message', (message: unknown) => {
+    if (message === 'reset') {
+      histogram.reset();
+      longestGap = 0;
+      longestGapCpu = 0;
+      maxGapCpu = 0;
+      last = performance.now();
+      lastCpu = cpuNow();
+      process.send?.('reset-done');
+    } else if (message === 'report') {
+      const ms = (ns: number) => ns / 1e6;
+      const report: ProbeReport = {
+        p50: ms(histogram.percentile(50)),
+        p99: ms(histogram.percentile(99)),
+        p999: ms(histogram.percentile(99.9)),
+        max: ms(histogram.max),
+        longestGap,
+        longestGapCpu,
+        maxGapCpu,
+      };
+      process.send?.(report);
+    }
+  });
+}
 
 const args = process.argv.slice(2);
 function option(name: string, fallback: number): number {
@@ -21,7 +104,9 @@ function option(name: string, fallback: number): number {
 }
 const KEYS = option('keys', 1_000_000);
 const CLIENTS = option('clients', 4);
-const cli = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'server', 'cli.js');
+const CPU = option('cpu', -1);
+const here = fileURLToPath(import.meta.url);
+const cli = path.join(path.dirname(here), '..', 'server', 'cli.js');
 
 const children: ChildProcess[] = [];
 function track(child: ChildProcess): ChildProcess {
@@ -34,11 +119,46 @@ interface Target {
   port: number;
   dir: string;
   start(): ChildProcess;
+  probe: boolean;
+}
+
+/** utime+stime of a process, ms. */
+function cpuMs(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
+function pinned(command: string, argv: string[]): [string, string[]] {
+  return CPU >= 0 ? ['taskset', ['-c', String(CPU), command, ...argv]] : [command, argv];
+}
+
+/** Collects a child's log lines (stdout and stderr). */
+function captureLog(child: ChildProcess): string[] {
+  const lines: string[] = [];
+  for (const stream of [child.stdout, child.stderr]) {
+    stream?.setEncoding('latin1');
+    stream?.on('data', (chunk: string) => {
+      for (const line of chunk.split('\n')) if (line.length > 0) lines.push(line);
+    });
+  }
+  (child as ChildProcess & { logLines?: string[] }).logLines = lines;
+  return lines;
+}
+
+function loggedLoadSeconds(child: ChildProcess): number {
+  const lines = (child as ChildProcess & { logLines?: string[] }).logLines ?? [];
+  for (const line of lines) {
+    const m = /DB loaded from disk: ([0-9.]+) seconds/.exec(line);
+    if (m !== null) return Number(m[1]);
+  }
+  return NaN;
 }
 
 async function connect(port: number): Promise<Redis> {
   for (let i = 0; ; i++) {
-    const c = new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const c = new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
     c.on('error', () => {});
     try {
       await c.connect();
@@ -46,8 +166,8 @@ async function connect(port: number): Promise<Redis> {
       return c;
     } catch {
       c.disconnect();
-      if (i > 600) throw new Error(`nothing answers on ${port}`);
-      await new Promise((r) => setTimeout(r, 50));
+      if (i > 6000) throw new Error(`nothing answers on ${port}`);
+      await new Promise((r) => setTimeout(r, 5));
     }
   }
 }
@@ -70,27 +190,60 @@ async function fill(c: Redis): Promise<void> {
   }
 }
 
-function percentile(sorted: number[], p: number): number {
+function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-async function latencyDuringBgsave(port: number): Promise<{ ms: number; count: number; p50: number; p99: number; p999: number; max: number }> {
+function askProbe(child: ChildProcess, message: 'reset' | 'report'): Promise<unknown> {
+  return new Promise((resolve) => {
+    child.once('message', resolve);
+    child.send(message);
+  });
+}
+
+interface BgsaveFigures {
+  ms: number;
+  count: number;
+  p50: number;
+  p99: number;
+  p999: number;
+  max: number;
+  over20: number;
+  probe: ProbeReport | null;
+  /** Keys set to 'updated' after the BGSAVE began (none may come back from the file). */
+  written: Set<number>;
+}
+
+async function latencyDuringBgsave(port: number, child: ChildProcess | null): Promise<BgsaveFigures> {
   const control = await connect(port);
   const clients = await Promise.all(Array.from({ length: CLIENTS }, () => connect(port)));
-  const samples: number[] = [];
+  let samples = new Float64Array(1 << 20);
+  let count = 0;
+  const written = new Set<number>();
   let running = true;
+  if (child !== null) await askProbe(child, 'reset');
   const started = performance.now();
   await control.bgsave();
   const workers = clients.map(async (c, n) => {
     let i = n;
     while (running) {
-      const t = performance.now();
       // Only string keys (i % 20 < 14), so GET never meets another type.
       const k = (((i * 7919) % Math.floor(KEYS / 20)) * 20 + (i % 14)) % KEYS;
-      if (i % 2 === 0) await c.set(`key:${k}`, 'updated');
-      else await c.get(`key:${k}`);
-      samples.push(performance.now() - t);
+      const t = performance.now();
+      if (i % 2 === 0) {
+        await c.set(`key:${k}`, 'updated');
+        written.add(k);
+      } else {
+        await c.get(`key:${k}`);
+      }
+      const took = performance.now() - t;
+      if (count === samples.length) {
+        const grown = new Float64Array(samples.length * 2);
+        grown.set(samples);
+        samples = grown;
+      }
+      samples[count++] = took;
       i += CLIENTS;
     }
   });
@@ -102,9 +255,22 @@ async function latencyDuringBgsave(port: number): Promise<{ ms: number; count: n
   const ms = performance.now() - started;
   running = false;
   await Promise.all(workers);
+  const probe = child !== null ? ((await askProbe(child, 'report')) as ProbeReport) : null;
   for (const c of [control, ...clients]) c.disconnect();
-  samples.sort((a, b) => a - b);
-  return { ms, count: samples.length, p50: percentile(samples, 50), p99: percentile(samples, 99), p999: percentile(samples, 99.9), max: samples[samples.length - 1] ?? 0 };
+  const sorted = samples.subarray(0, count).sort();
+  let over20 = 0;
+  for (const s of sorted) if (s > 20) over20++;
+  return {
+    ms,
+    count,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    p999: percentile(sorted, 99.9),
+    max: sorted[count - 1] ?? 0,
+    over20,
+    probe,
+    written,
+  };
 }
 
 async function stop(c: Redis, child: ChildProcess): Promise<void> {
@@ -114,38 +280,79 @@ async function stop(c: Redis, child: ChildProcess): Promise<void> {
   await exited;
 }
 
+/** Starts a target and times it until PING answers: wall ms and the server's CPU ms by then. */
+async function timedStart(target: Target): Promise<{ child: ChildProcess; c: Redis; ms: number; cpu: number }> {
+  const t = performance.now();
+  const child = target.start();
+  const c = await connect(target.port);
+  const ms = performance.now() - t;
+  const cpu = child.pid !== undefined ? cpuMs(child.pid) : NaN;
+  return { child, c, ms, cpu };
+}
+
+/** Whether the restarted server holds the dataset as it was when the BGSAVE began (keys sampled where written). */
+async function checkRestored(c: Redis, written: Set<number>): Promise<string> {
+  const size = await c.dbsize();
+  if (size !== KEYS) return `FAIL dbsize ${size}`;
+  const keys = [...written];
+  let changed = 0;
+  for (let at = 0; at < keys.length; at += 1000) {
+    const values = await c.mget(...keys.slice(at, at + 1000).map((k) => `key:${k}`));
+    for (const v of values) if (v === 'updated') changed++;
+  }
+  return changed === 0 ? `ok (${keys.length} keys written during)` : `FAIL ${changed}/${keys.length} keys carry later writes`;
+}
+
 async function measure(target: Target): Promise<Record<string, string>> {
-  let child = target.start();
-  let c = await connect(target.port);
+  fs.rmSync(path.join(target.dir, 'dump.rdb'), { force: true });
+  const bare = await timedStart(target);
+  let { child, c } = bare;
   const t0 = performance.now();
   await fill(c);
   const fillMs = performance.now() - t0;
+  const pid = child.pid ?? 0;
+  const cpu0 = cpuMs(pid);
   const t1 = performance.now();
   await c.save();
   const saveMs = performance.now() - t1;
+  const saveCpu = cpuMs(pid) - cpu0;
   const size = fs.statSync(path.join(target.dir, 'dump.rdb')).size;
-  const bg = await latencyDuringBgsave(target.port);
+  const bg = await latencyDuringBgsave(target.port, target.probe ? child : null);
   await stop(c, child);
-  // Start-up with the file: time until PING answers (includes process start).
-  const t2 = performance.now();
-  child = target.start();
-  c = await connect(target.port);
-  const loadMs = performance.now() - t2;
-  const dbsize = await c.dbsize();
+  // Start-up with the BGSAVE's file: time until PING answers (includes process start).
+  const loaded = await timedStart(target);
+  ({ child, c } = loaded);
+  const restored = await checkRestored(c, bg.written);
   await stop(c, child);
+  const logged = loggedLoadSeconds(child);
+  const perM = 1e6 / KEYS;
+  const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '-');
   return {
     server: target.name,
-    keys: String(dbsize),
-    'fill s': (fillMs / 1000).toFixed(1),
-    'SAVE ms': saveMs.toFixed(0),
-    'file MB': (size / 1e6).toFixed(1),
-    'start+load ms': loadMs.toFixed(0),
-    'BGSAVE ms': bg.ms.toFixed(0),
+    'fill s': f(fillMs / 1000, 1),
+    'SAVE ms': f(saveMs),
+    'SAVE cpu ms': f(saveCpu),
+    'SAVE ms/1M': f(saveMs * perM),
+    'file MB': f(size / 1e6, 1),
+    'bare start ms': f(bare.ms),
+    'start+load ms': f(loaded.ms),
+    'start+load cpu ms': f(loaded.cpu),
+    'logged load ms': f(logged * 1000),
+    'load ms/1M': f(logged * 1000 * perM),
+    'BGSAVE ms': f(bg.ms),
     'cmds during': String(bg.count),
-    'p50 ms': bg.p50.toFixed(2),
-    'p99 ms': bg.p99.toFixed(2),
-    'p99.9 ms': bg.p999.toFixed(2),
-    'max ms': bg.max.toFixed(2),
+    'p50 ms': f(bg.p50, 2),
+    'p99 ms': f(bg.p99, 2),
+    'p99.9 ms': f(bg.p999, 2),
+    'max ms': f(bg.max, 2),
+    'cmds >20ms': String(bg.over20),
+    'loop p99 ms': bg.probe ? f(bg.probe.p99, 2) : '-',
+    'loop p99.9 ms': bg.probe ? f(bg.probe.p999, 2) : '-',
+    'loop max ms': bg.probe ? f(bg.probe.max, 2) : '-',
+    'longest gap ms': bg.probe ? f(bg.probe.longestGap, 2) : '-',
+    'cpu in that gap ms': bg.probe ? f(bg.probe.longestGapCpu, 2) : '-',
+    'most cpu in a gap ms': bg.probe ? f(bg.probe.maxGapCpu, 2) : '-',
+    'restored as at start': restored,
   };
 }
 
@@ -163,28 +370,58 @@ async function main(): Promise<void> {
       name: 'embedis',
       port: 7866,
       dir: embedisDir,
-      start: () =>
-        track(spawn(process.execPath, ['--max-old-space-size=8192', cli, '--port', '7866', '--dir', embedisDir, '--save', '', '--loglevel', 'warning'], { stdio: 'ignore' })),
+      probe: true,
+      start: () => {
+        const [command, argv] = pinned(process.execPath, [
+          '--max-old-space-size=8192',
+          '--import',
+          pathToFileURL(here).href,
+          cli,
+          '--port',
+          '7866',
+          '--dir',
+          embedisDir,
+          '--save',
+          '',
+          '--loglevel',
+          'notice',
+        ]);
+        const child = track(spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, EMBEDIS_PERSIST_PROBE: '1' } }));
+        captureLog(child);
+        return child;
+      },
     },
     {
       name: 'redis',
       port: 7867,
       dir: redisDir,
-      start: () => track(spawn('redis-server', ['--port', '7867', '--dir', redisDir, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })),
+      probe: false,
+      start: () => {
+        const [command, argv] = pinned('redis-server', ['--port', '7867', '--dir', redisDir, '--save', '', '--appendonly', 'no']);
+        const child = track(spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] }));
+        captureLog(child);
+        return child;
+      },
     },
   ];
-  console.log(`persistence bench: ${KEYS} keys of mixed types, ${CLIENTS} clients writing during BGSAVE`);
+  console.log(`persistence bench: ${KEYS} keys of mixed types, ${CLIENTS} clients writing during BGSAVE${CPU >= 0 ? `, servers pinned to CPU ${CPU}` : ''}`);
   const rows: Record<string, string>[] = [];
   for (const target of targets) rows.push(await measure(target));
-  const columns = Object.keys(rows[0]);
-  const widths = columns.map((col) => Math.max(col.length, ...rows.map((r) => r[col].length)));
-  console.log(columns.map((col, i) => col.padStart(widths[i])).join('  '));
-  for (const row of rows) console.log(columns.map((col, i) => row[col].padStart(widths[i])).join('  '));
+  // One row per figure, one column per server: the table stays readable with many figures.
+  const names = Object.keys(rows[0]).filter((k) => k !== 'server');
+  const width = Math.max(...names.map((n) => n.length));
+  const colWidths = rows.map((r) => Math.max(r.server.length, ...names.map((n) => r[n].length)));
+  console.log(['figure'.padEnd(width), ...rows.map((r, i) => r.server.padStart(colWidths[i]))].join('  '));
+  for (const n of names) console.log([n.padEnd(width), ...rows.map((r, i) => r[n].padStart(colWidths[i]))].join('  '));
   fs.rmSync(base, { recursive: true, force: true });
 }
 
-main().catch((error) => {
-  console.error(error);
-  for (const child of children) if (child.exitCode === null) child.kill();
-  process.exit(1);
-});
+if (process.env.EMBEDIS_PERSIST_PROBE === '1') {
+  installProbe();
+} else {
+  main().catch((error) => {
+    console.error(error);
+    for (const child of children) if (child.exitCode === null) child.kill();
+    process.exit(1);
+  });
+}

@@ -241,4 +241,53 @@ test('a whole dataset round-trips in process, with IDLE under an LRU policy', ()
   assert.throws(() => loadRdb(newServer({ databases: '2' }), data), /more than 2 databases/);
 });
 
+test('many strings in a row: LZF and int forms read back exactly (no state leaks between strings)', () => {
+  const w = new RdbWriter(16, true);
+  const values: string[] = [];
+  for (let i = 0; i < 3000; i++) {
+    // Repetitive (compressible) text of varied length, ints of every width, and raw bytes.
+    const v = i % 3 === 0 ? `value-${i}-${'x'.repeat(i % 70)}` : i % 3 === 1 ? String((i * 7919) % 4_000_000 - 2_000_000) : `k${i}\u00ff\u0000${'ab'.repeat(i % 30)}`;
+    values.push(v);
+    w.string(v);
+  }
+  const bytes = w.view();
+  // Some strings were compressed and some int-encoded: the reader's fast paths ran.
+  let lzf = 0;
+  let ints = 0;
+  const probe = new RdbReader(Buffer.from(bytes));
+  for (let i = 0; i < values.length; i++) {
+    const first = probe.buf[probe.pos];
+    if (first === 0xc3) lzf++;
+    else if (first >= 0xc0 && first <= 0xc2) ints++;
+    probe.string();
+  }
+  assert.ok(lzf > 500, `lzf ${lzf}`);
+  assert.ok(ints > 500, `ints ${ints}`);
+  const r = new RdbReader(Buffer.from(bytes));
+  for (const v of values) assert.is(r.string(), v);
+  assert.is(r.pos, bytes.length);
+});
+
+test('a duplicated key stops the load, and the database keeps the first value, consistent', () => {
+  const w = new RdbWriter(64);
+  w.latin1('REDIS0010');
+  w.byte(RdbOpcode.SELECTDB);
+  w.length(0);
+  for (const [k, v] of [['a', 'one'], ['b', 'bee'], ['a', 'two']]) {
+    w.byte(RdbType.STRING);
+    w.string(k);
+    w.string(v);
+  }
+  w.byte(RdbOpcode.EOF);
+  w.raw(Buffer.alloc(8));
+  const server = newServer();
+  const db = server.dbs[0];
+  assert.throws(() => loadRdb(server, Buffer.from(w.view())), /duplicated key 'a'/);
+  assert.is(db.size, 2);
+  assert.is(db.map.size, 2);
+  assert.is(db.peek('a')?.value, 'one');
+  assert.is(db.entries[db.peek('a')!.slot], db.peek('a'));
+  assert.is(db.entries[db.peek('b')!.slot], db.peek('b'));
+});
+
 test.run();

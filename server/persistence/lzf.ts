@@ -10,7 +10,12 @@ const MAX_LITERAL = 32;
 const MAX_OFFSET = 1 << 13;
 const MAX_REF = (1 << 8) + (1 << 3);
 
+// Positions are stored offset by a base that moves past every input, so an
+// entry left by an earlier call reads as "before the start" (invalid) and the
+// table never needs clearing per call (a 64 KB fill per string dominated
+// saving short strings).
 const hashTable = new Int32Array(HASH_SIZE);
+let hashBase = 1;
 
 /**
  * Compresses input[0..n); returns null when the result would take more than
@@ -25,15 +30,31 @@ export function lzfCompress(
 ): Buffer | null {
   if (n < 4 || maxOut <= 0) return null;
   const out = scratch !== undefined && scratch.length >= maxOut + 4 ? scratch : Buffer.allocUnsafe(maxOut + 1 + 3);
-  hashTable.fill(-1);
+  const length = lzfCompressInto(input, maxOut, n, out);
+  return length < 0 ? null : out.subarray(0, length);
+}
+
+/**
+ * As lzfCompress, into out (at least maxOut + 4 bytes), returning the
+ * compressed length or -1: no object allocated per call (the RDB writer calls
+ * this once per long string).
+ */
+export function lzfCompressInto(input: Uint8Array, maxOut: number, n: number, out: Uint8Array): number {
+  if (n < 4 || maxOut <= 0) return -1;
+  if (hashBase > 0x3fffffff - n) {
+    hashTable.fill(0);
+    hashBase = 1;
+  }
+  const base = hashBase;
+  hashBase += n + 1;
   let op = 1; // out[0] is the first literal run's control byte
   let litStart = 0; // position of the current literal run's control byte
   let lit = 0;
   let ip = 0;
   while (ip < n - 2) {
     const h = Math.imul((input[ip] << 16) | (input[ip + 1] << 8) | input[ip + 2], 0x9e3779b1) >>> (32 - HASH_BITS);
-    const ref = hashTable[h];
-    hashTable[h] = ip;
+    const ref = hashTable[h] - base;
+    hashTable[h] = ip + base;
     const off = ip - ref - 1;
     if (
       ref >= 0 &&
@@ -48,7 +69,7 @@ export function lzfCompress(
       // Close the literal run (or drop its empty control byte).
       if (lit === 0) op--;
       else out[litStart] = lit - 1;
-      if (op + 3 + 1 > maxOut) return null;
+      if (op + 3 + 1 > maxOut) return -1;
       const l = len - 2;
       if (l < 7) {
         out[op++] = (l << 5) | (off >> 8);
@@ -62,15 +83,15 @@ export function lzfCompress(
       ip++;
       while (ip < end && ip < n - 2) {
         const hh = Math.imul((input[ip] << 16) | (input[ip + 1] << 8) | input[ip + 2], 0x9e3779b1) >>> (32 - HASH_BITS);
-        hashTable[hh] = ip;
+        hashTable[hh] = ip + base;
         ip++;
       }
       ip = end;
       litStart = op++;
       lit = 0;
-      if (op > maxOut) return null;
+      if (op > maxOut) return -1;
     } else {
-      if (op >= maxOut) return null;
+      if (op >= maxOut) return -1;
       out[op++] = input[ip++];
       if (++lit === MAX_LITERAL) {
         out[litStart] = MAX_LITERAL - 1;
@@ -80,7 +101,7 @@ export function lzfCompress(
     }
   }
   while (ip < n) {
-    if (op >= maxOut) return null;
+    if (op >= maxOut) return -1;
     out[op++] = input[ip++];
     if (++lit === MAX_LITERAL) {
       out[litStart] = MAX_LITERAL - 1;
@@ -90,13 +111,18 @@ export function lzfCompress(
   }
   if (lit === 0) op--;
   else out[litStart] = lit - 1;
-  if (op > maxOut) return null;
-  return out.subarray(0, op);
+  if (op > maxOut) return -1;
+  return op;
 }
 
 /** Decompresses exactly `outLength` bytes; throws on a malformed stream. */
 export function lzfDecompress(input: Uint8Array, outLength: number): Buffer {
-  const out = Buffer.allocUnsafe(outLength);
+  return lzfDecompressInto(input, outLength, Buffer.allocUnsafe(outLength));
+}
+
+/** As lzfDecompress, into out[0..outLength) (out may be longer: a reused scratch buffer). */
+export function lzfDecompressInto(input: Uint8Array, outLength: number, out: Buffer): Buffer {
+  if (out.length < outLength) throw new Error('lzf: output buffer too small');
   let ip = 0;
   let op = 0;
   const n = input.length;

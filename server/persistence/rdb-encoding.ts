@@ -4,7 +4,7 @@
 // (listpack, ziplist, intset, zipmap), which the reader must understand
 // because real Redis writes small collections that way.
 
-import { lzfCompress, lzfDecompress } from './lzf.js';
+import { lzfCompressInto, lzfDecompress, lzfDecompressInto } from './lzf.js';
 
 export const RDB_VERSION = 10;
 
@@ -154,12 +154,14 @@ export class RdbWriter {
         scratchOut = Buffer.allocUnsafe(scratchIn.length + 4);
       }
       scratchIn.latin1Write(s, 0, n);
-      const packed = lzfCompress(scratchIn, n - 4, n, scratchOut);
-      if (packed !== null) {
+      const packed = lzfCompressInto(scratchIn, n - 4, n, scratchOut);
+      if (packed >= 0) {
         this.byte(0xc0 | ENC_LZF);
-        this.length(packed.length);
+        this.length(packed);
         this.length(n);
-        this.raw(packed);
+        this.ensure(packed);
+        scratchOut.copy(this.buf, this.pos, 0, packed);
+        this.pos += packed;
         return;
       }
     }
@@ -208,6 +210,9 @@ export class RdbWriter {
     this.pos += 8;
   }
 }
+
+/** Decompressed LZF strings land here before becoming latin1 strings (one thread, never re-entered). */
+let readScratch = Buffer.allocUnsafe(1 << 16);
 
 /** A cursor over RDB bytes. Every read checks bounds and throws RdbError when past the end. */
 export class RdbReader {
@@ -324,7 +329,41 @@ export class RdbReader {
       this.pos += n;
       return s;
     }
-    // The special encodings go through the generic path.
+    // Integers and LZF without a Buffer per value: text straight from the number, or
+    // decompressed into a reused scratch buffer and sliced once.
+    const encoding = -1 - n;
+    if (encoding === ENC_INT8) {
+      this.need(1);
+      const v = this.buf.readInt8(this.pos);
+      this.pos += 1;
+      return String(v);
+    }
+    if (encoding === ENC_INT16) {
+      this.need(2);
+      const v = this.buf.readInt16LE(this.pos);
+      this.pos += 2;
+      return String(v);
+    }
+    if (encoding === ENC_INT32) {
+      this.need(4);
+      const v = this.buf.readInt32LE(this.pos);
+      this.pos += 4;
+      return String(v);
+    }
+    if (encoding === ENC_LZF) {
+      const clen = this.length();
+      const ulen = this.length();
+      this.need(clen);
+      // A big value gets its own buffer rather than leaving the scratch that big for good.
+      const into = ulen <= readScratch.length ? readScratch : ulen > 1 << 20 ? Buffer.allocUnsafe(ulen) : (readScratch = Buffer.allocUnsafe(1 << 20));
+      try {
+        lzfDecompressInto(this.buf.subarray(this.pos, this.pos + clen), ulen, into);
+      } catch {
+        throw new RdbError('Invalid LZF compressed string');
+      }
+      this.pos += clen;
+      return into.latin1Slice(0, ulen);
+    }
     this.pos = start;
     const bytes = this.stringBytes();
     return bytes.latin1Slice(0, bytes.length);

@@ -109,8 +109,13 @@ export function loadRdb(server: Server, data: Buffer, options: RdbLoadOptions = 
       continue;
     }
     if (db === undefined) throw new RdbError('No database to load into');
-    if (db.peek(key) !== undefined) throw new RdbError(`RDB has duplicated key '${key}' in DB ${db.id}`);
+    // One hash lookup per key, not two: add, then see whether the map grew.
+    const sizeBefore = db.map.size;
     const entry = db.add(key, loaded.type, loaded.value);
+    if (db.map.size === sizeBefore) {
+      undoDuplicateAdd(db, entry);
+      throw new RdbError(`RDB has duplicated key '${key}' in DB ${db.id}`);
+    }
     if (entryExpire !== -1) db.setExpire(entry, entryExpire);
     if (entryIdle >= 0 || entryFreq >= 0) applyAccessData(server, entry, entryFreq, entryIdle);
     result.keysLoaded++;
@@ -127,6 +132,18 @@ export function loadRdb(server: Server, data: Buffer, options: RdbLoadOptions = 
   }
   result.bytesRead = r.pos;
   return result;
+}
+
+/** Takes back an add() that replaced an existing key: the first entry stays, as if never touched. */
+function undoDuplicateAdd(db: Db, added: Entry): void {
+  db.entries.pop();
+  db.usedBytes -= added.size;
+  for (const entry of db.entries) {
+    if (entry.key === added.key) {
+      db.map.set(added.key, entry);
+      return;
+    }
+  }
 }
 
 /**

@@ -112,6 +112,56 @@ export function serializeDataset(server: Server, dbs: readonly Db[] = server.dbs
   return Buffer.from(w.view());
 }
 
+/**
+ * SAVE: the whole dataset streamed into target atomically (temp file, fsync,
+ * rename), through one reused buffer: no copy of the whole file in memory,
+ * and no growing external allocations for V8 to collect.
+ */
+export function saveDatasetToFile(server: Server, target: string, tmp = tempPathFor(target)): void {
+  const chunk = 1 << 20;
+  const w = new RdbWriter(chunk * 2, server.config.bool('rdbcompression'));
+  const crc = server.config.bool('rdbchecksum') ? new Crc64() : null;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    const flush = () => {
+      if (w.pos === 0) return;
+      crc?.update(w.buf, 0, w.pos);
+      let offset = 0;
+      while (offset < w.pos) offset += fs.writeSync(fd, w.buf, offset, w.pos - offset);
+      w.reset();
+    };
+    writeHeader(w, server);
+    const now = server.clock.now();
+    const mode = accessMode(server);
+    server.dbs.forEach((db, index) => {
+      if (db.size === 0) return;
+      writeDbHeader(w, index, db.size, db.expiresCount);
+      for (const entry of db.entries) {
+        if (isLive(entry, now)) writeKey(w, entry, now, mode);
+        if (w.pos >= chunk) flush();
+      }
+    });
+    w.byte(RdbOpcode.EOF);
+    flush();
+    const footer = crc === null ? Buffer.alloc(8) : crc.toBuffer();
+    let offset = 0;
+    while (offset < footer.length) offset += fs.writeSync(fd, footer, offset, footer.length - offset);
+    fs.fsyncSync(fd);
+  } catch (error) {
+    fs.closeSync(fd);
+    safeUnlink(tmp);
+    throw error;
+  }
+  fs.closeSync(fd);
+  try {
+    fs.renameSync(tmp, target);
+  } catch (error) {
+    safeUnlink(tmp);
+    throw error;
+  }
+  fsyncDir(path.dirname(target));
+}
+
 /** The temp file name Redis uses for a save (temp-<pid>.rdb in the same directory). */
 export function tempPathFor(target: string, tag = 'temp'): string {
   return path.join(path.dirname(target), `${tag}-${process.pid}.rdb`);

@@ -33,10 +33,10 @@ import {
   isLive,
   rdbPath,
   safeUnlink,
+  saveDatasetToFile,
   serializeDataset,
   tempPathFor,
   writeDbHeader,
-  writeFileAtomic,
   writeHeader,
   writeKey,
   type AccessMode,
@@ -51,8 +51,13 @@ const BGSAVE_RETRY_DELAY_MS = 5000;
 const SLICE_MS = 1;
 /** Bytes buffered before a write to the file (and its checksum, computed on this thread). */
 const FLUSH_BYTES = 1 << 16;
-/** Bytes handed to the file but not yet written, beyond which the walk waits. */
-const MAX_IN_FLIGHT = 8 << 20;
+/**
+ * Bytes handed to the file but not yet written, beyond which the walk waits.
+ * Small on purpose: every chunk buffer is external memory, and V8 answers a
+ * growing external total with forced (long) collections; with a few chunks in
+ * flight the same buffers cycle through the spare list instead.
+ */
+const MAX_IN_FLIGHT = 1 << 20;
 
 // ---- walks -------------------------------------------------------------------
 
@@ -503,7 +508,7 @@ function saveCron(server: Server, state: PersistenceState): void {
 export function saveNow(server: Server, target = rdbPath(server)): boolean {
   const state = persistenceOf(server);
   try {
-    writeFileAtomic(target, serializeDataset(server));
+    saveDatasetToFile(server, target);
   } catch (error) {
     server.log('warning', `Failed saving the DB: ${(error as Error).message}`);
     return false;
