@@ -303,4 +303,26 @@ test('start-up loads dir/dbfilename; a server given neither reads nothing', asyn
   });
 });
 
+test('function libraries survive SAVE and a restart, as in Redis 7 (FUNCTION2 records)', async () => {
+  await withTempDir('functions', async (dir) => {
+    const s = await startTestServer({ config: { dir, dbfilename: 'fn.rdb' } });
+    const c = connect(s);
+    const code = "#!lua name=persisted\nredis.register_function('twice', function(keys, args) return tonumber(args[1]) * 2 end)";
+    assert.is(await c.call('FUNCTION', 'LOAD', code), 'persisted');
+    await c.save();
+    c.disconnect();
+    await s.close();
+    const file = path.join(dir, 'fn.rdb');
+    assert.ok(fs.readFileSync(file).includes(Buffer.from('#!lua name=persisted')));
+    const again = await startTestServer({ config: { dir, dbfilename: 'fn.rdb' } });
+    const c2 = connect(again);
+    try {
+      assert.is(await c2.call('FCALL', 'twice', '0', '21'), 42);
+    } finally {
+      c2.disconnect();
+      await again.close();
+    }
+  });
+});
+
 test.run();

@@ -10,6 +10,7 @@ import { aofInfoFields } from './persistence/aof-server.js';
 import { rdbInfoFields } from './persistence/snapshot.js';
 import { usedMemory as accountedMemory, datasetMemory, STARTUP_MEMORY } from './eviction/index.js';
 import { trackingStats } from './tracking.js';
+import { scriptingInfo } from './scripting/stats.js';
 
 /** Sections in the order Redis prints them, with their titles. */
 const SECTIONS: ReadonlyArray<readonly [string, string]> = [
@@ -205,6 +206,7 @@ function memorySection(server: Server): Fields {
   const maxmemory = server.config.int('maxmemory');
   const totalSystem = os.totalmem();
   const fragBytes = rss - used;
+  const lua = scriptingInfo(server);
   return [
     ['used_memory', used],
     ['used_memory_human', bytesToHuman(used)],
@@ -222,19 +224,19 @@ function memorySection(server: Server): Fields {
     ['allocator_resident', rss],
     ['total_system_memory', totalSystem],
     ['total_system_memory_human', bytesToHuman(totalSystem)],
-    ['used_memory_lua', 0],
-    ['used_memory_vm_eval', 0],
-    ['used_memory_lua_human', bytesToHuman(0)],
-    ['used_memory_scripts_eval', 0],
-    ['number_of_cached_scripts', 0],
-    ['number_of_functions', 0],
-    ['number_of_libraries', 0],
+    ['used_memory_lua', lua.vmBytes],
+    ['used_memory_vm_eval', lua.vmBytes],
+    ['used_memory_lua_human', bytesToHuman(lua.vmBytes)],
+    ['used_memory_scripts_eval', lua.scriptsEvalBytes],
+    ['number_of_cached_scripts', lua.cachedScripts],
+    ['number_of_functions', lua.functions],
+    ['number_of_libraries', lua.libraries],
     ['used_memory_vm_functions', 0],
-    ['used_memory_vm_total', 0],
-    ['used_memory_vm_total_human', bytesToHuman(0)],
-    ['used_memory_functions', 0],
-    ['used_memory_scripts', 0],
-    ['used_memory_scripts_human', bytesToHuman(0)],
+    ['used_memory_vm_total', lua.vmBytes],
+    ['used_memory_vm_total_human', bytesToHuman(lua.vmBytes)],
+    ['used_memory_functions', lua.functionsBytes],
+    ['used_memory_scripts', lua.scriptsEvalBytes + lua.functionsBytes],
+    ['used_memory_scripts_human', bytesToHuman(lua.scriptsEvalBytes + lua.functionsBytes)],
     ['maxmemory', maxmemory],
     ['maxmemory_human', bytesToHuman(maxmemory)],
     ['maxmemory_policy', server.config.string('maxmemory-policy')],

@@ -7,10 +7,10 @@ import { ReplyError } from '../errors.js';
 import { str, lower } from '../bytes.js';
 import { parseInteger } from './arguments.js';
 import type { CommandDef, Handler } from './types.js';
-import { libraryChunk, parseLibraryHeader, parseScript, registry, sha1hex, validName, type CachedScript, type FunctionInfo, type LibraryInfo } from '../scripting/library.js';
-import { runScript, ScriptErrors } from '../scripting/run.js';
+import { libraryChunk, parseLibraryHeader, parseScript, registry, sha1hex, type CachedScript } from '../scripting/library.js';
+import { runScript } from '../scripting/run.js';
+import { compileLibrary, dumpFunctions, restoreFunctions, unlinkLibrary, type RestorePolicy } from '../scripting/functions.js';
 import { runLua } from '../scripting/vm.js';
-import { errorText } from '../scripting/convert.js';
 
 const Errors = {
   noScript: 'NOSCRIPT No matching script. Please use EVAL.',
@@ -210,64 +210,6 @@ const FUNCTION_HELP = [
   '    Prints this help.',
 ];
 
-const FUNCTION_FLAGS = ['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys'];
-
-/** Runs a library's code to learn its functions (FUNCTION LOAD). */
-function loadLibrary(client: Client, code: Buffer): LibraryInfo {
-  const { name, rest } = parseLibraryHeader(code);
-  const owned = Buffer.from(code);
-  const chunk = libraryChunk(rest, null);
-  // Syntax first, with Redis's wording for it.
-  const check = runLua(
-    "local f, e = loadstring(ARGV[1], '=user_function') if f then return false end return e",
-    [],
-    [Buffer.from(rest)],
-    { call: () => ({ err: Buffer.from('ERR not allowed') }), log: () => undefined, setResp: () => undefined },
-    0,
-  );
-  if ('value' in check && Buffer.isBuffer(check.value)) throw new ReplyError(`ERR Error compiling function: ${str(check.value)}`);
-  const outcome = runLua(chunk, [], [], {
-    call: () => ({ err: Buffer.from(ScriptErrors.notAllowed) }),
-    log: () => undefined,
-    setResp: () => undefined,
-  }, client.server.config.int('busy-reply-threshold') * 400_000);
-  if ('crashed' in outcome) throw new ReplyError('ERR Error registering functions: out of memory');
-  const value = outcome.value;
-  if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value) && !Array.isArray(value) && 'err' in value) {
-    const text = errorText(value).split('user_script:').join('user_function:').replace(/\0+$/, '');
-    throw new ReplyError(`ERR Error registering functions: ${text}`);
-  }
-  if (!Array.isArray(value) || value.length === 0) throw new ReplyError('ERR No functions registered');
-  const library: LibraryInfo = { name, code: owned, functions: new Map() };
-  for (const entry of value) {
-    if (!Array.isArray(entry)) continue;
-    const fname = Buffer.isBuffer(entry[0]) ? str(entry[0]) : '';
-    if (!validName(fname)) {
-      throw new ReplyError('ERR Error registering functions: Function names can only contain letters, numbers, or underscores(_) and must be at least one character long');
-    }
-    const flags: string[] = [];
-    if (Array.isArray(entry[2])) {
-      for (const f of entry[2]) {
-        const flag = Buffer.isBuffer(f) ? str(f) : '';
-        if (!FUNCTION_FLAGS.includes(flag)) throw new ReplyError(`ERR Error registering functions: unknown flag given`);
-        flags.push(flag);
-      }
-    }
-    const info: FunctionInfo = { name: fname, description: Buffer.isBuffer(entry[1]) ? str(entry[1]) : null, flags, library };
-    library.functions.set(fname, info);
-  }
-  return library;
-}
-
-function deleteLibrary(client: Client, name: string): boolean {
-  const reg = registry(client.server);
-  const lib = reg.libraries.get(name);
-  if (lib === undefined) return false;
-  for (const fname of lib.functions.keys()) reg.functions.delete(fname);
-  reg.libraries.delete(name);
-  return true;
-}
-
 function globToRegExp(pattern: string): RegExp {
   let re = '';
   for (const ch of pattern) {
@@ -286,7 +228,7 @@ const functionSubcommands: CommandDef[] = [
       if (lower(argv[i]) === 'replace') replace = true;
       else throw new ReplyError(`ERR Unknown option given: ${str(argv[i])}`);
     }
-    const library = loadLibrary(client, argv[argv.length - 1]);
+    const library = compileLibrary(client.server, argv[argv.length - 1]);
     const reg = registry(client.server);
     const existing = reg.libraries.get(library.name);
     if (existing !== undefined && !replace) throw new ReplyError(`ERR Library '${library.name}' already exists`);
@@ -294,14 +236,14 @@ const functionSubcommands: CommandDef[] = [
       const owner = reg.functions.get(fname);
       if (owner !== undefined && owner.library.name !== library.name) throw new ReplyError(`ERR Function ${fname} already exists`);
     }
-    if (existing !== undefined) deleteLibrary(client, library.name);
+    if (existing !== undefined) unlinkLibrary(client.server, library.name);
     reg.libraries.set(library.name, library);
     for (const [fname, info] of library.functions) reg.functions.set(fname, info);
     client.server.dirty++;
     client.reply.bulk(library.name);
   }),
   sub('delete', 3, ['write', 'noscript'], 'Delete a library and all its functions.', (client, argv) => {
-    if (!deleteLibrary(client, str(argv[2]))) throw new ReplyError('ERR Library not found');
+    if (!unlinkLibrary(client.server, str(argv[2]))) throw new ReplyError('ERR Library not found');
     client.server.dirty++;
     client.reply.ok();
   }),
@@ -371,11 +313,24 @@ const functionSubcommands: CommandDef[] = [
     client.reply.error(Errors.notBusy);
     client.server.countError(Errors.notBusy);
   }),
-  sub('dump', 2, ['noscript'], 'Dump all functions into a serialized binary payload', () => {
-    throw new ReplyError('ERR FUNCTION DUMP is not supported by embedis yet');
+  sub('dump', 2, ['noscript'], 'Dump all functions into a serialized binary payload', (client) => {
+    client.reply.bulkBuffer(dumpFunctions(client.server, client.server.config.bool('rdbcompression')));
   }),
-  sub('restore', -3, ['write', 'denyoom', 'noscript'], 'Restore all the functions on the given payload', () => {
-    throw new ReplyError('ERR FUNCTION RESTORE is not supported by embedis yet');
+  sub('restore', -3, ['write', 'denyoom', 'noscript'], 'Restore all the functions on the given payload', (client, argv) => {
+    if (argv.length > 4) throw new ReplyError("ERR unknown subcommand or wrong number of arguments for 'RESTORE'. Try FUNCTION HELP.");
+    let policy: RestorePolicy = 'append';
+    if (argv.length === 4) {
+      const p = lower(argv[3]);
+      if (p !== 'flush' && p !== 'append' && p !== 'replace') {
+        throw new ReplyError('ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.');
+      }
+      policy = p;
+    }
+    const server = client.server;
+    const checkCrc = !server.config.definition('skip-checksum-validation') || !server.config.bool('skip-checksum-validation');
+    restoreFunctions(server, argv[2], policy, checkCrc);
+    server.dirty++;
+    client.reply.ok();
   }),
   sub('help', 2, ['loading', 'stale'], 'Show helpful text about the different subcommands', (client) => helpReply(client, FUNCTION_HELP)),
 ];

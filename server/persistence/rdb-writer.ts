@@ -13,6 +13,8 @@ import { REDIS_VERSION } from '../commands/connection.js';
 import { Crc64 } from './crc64.js';
 import { RDB_VERSION, RdbOpcode, RdbWriter } from './rdb-encoding.js';
 import { rdbTypeOf, writeValueBody } from './rdb-value.js';
+import { usedMemory } from '../eviction/index.js';
+import { writeFunctionRecords } from '../scripting/functions.js';
 
 /** Which per-key access data goes with each key, from maxmemory-policy (as Redis decides it). */
 export type AccessMode = 'lru' | 'lfu' | 'none';
@@ -43,12 +45,8 @@ export function writeHeader(w: RdbWriter, server: Server, aofBase = false): void
   aux('ctime', String(Math.floor(server.clock.now() / 1000)));
   aux('used-mem', String(usedMemory(server)));
   aux('aof-base', aofBase ? '1' : '0');
-}
-
-function usedMemory(server: Server): number {
-  const accounted = (server as unknown as { usedMemory?: unknown }).usedMemory;
-  if (typeof accounted === 'number') return accounted;
-  return process.memoryUsage().heapUsed;
+  // As Redis 7: function libraries come after the aux fields, before the first database.
+  writeFunctionRecords(w, server);
 }
 
 /** SELECTDB and RESIZEDB for a database about to be written. */

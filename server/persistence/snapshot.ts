@@ -27,6 +27,7 @@ import { saveParams } from '../config.js';
 import { Crc64 } from './crc64.js';
 import { RdbWriter, RdbOpcode } from './rdb-encoding.js';
 import { loadRdb } from './rdb-reader.js';
+import { loadRdbFunctions } from '../scripting/functions.js';
 import { rdbBaseHooks } from './aof.js';
 import {
   accessMode,
@@ -608,9 +609,8 @@ export function loadAtStartup(server: Server, file = rdbPath(server)): boolean {
   if (redisVer !== undefined) server.log('notice', `Loading RDB produced by version ${redisVer}`);
   server.log('notice', `Done loading RDB, keys loaded: ${result.keysLoaded}, keys expired: ${result.keysExpired}.`);
   server.log('notice', `DB loaded from disk: ${((performance.now() - started) / 1000).toFixed(3)} seconds`);
-  if (result.functions.length > 0) {
-    server.log('warning', `${result.functions.length} function libraries in the RDB file were not loaded (functions are not supported)`);
-  }
+  // As Redis: a library that cannot be created refuses the whole load (the error reaches start-up).
+  loadRdbFunctions(server, result.functions);
   return true;
 }
 

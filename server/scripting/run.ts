@@ -93,6 +93,21 @@ function execute(server: Server, caller: Client, run: ScriptRun): ReplyValue {
       void protectedCall;
       return redisCall(server, sc, args, run.readOnly);
     },
+    callWire(args, protectedCall, out) {
+      if (timedOut || (thresholdMs > 0 && performance.now() - started > thresholdMs)) {
+        timedOut = true;
+        out.error(timeoutText(thresholdMs));
+        return;
+      }
+      void protectedCall;
+      const refusal = redisCallInto(server, sc, args, run.readOnly);
+      if (refusal !== null) out.error(refusal);
+      else {
+        const bytes = sc.reply.take();
+        if (bytes === null) out.nil();
+        else out.resp(bytes);
+      }
+    },
     log(level, message) {
       const name = LOG_LEVELS[level];
       if (name === undefined) return;
@@ -149,27 +164,51 @@ function timeoutText(ms: number): string {
 
 /** redis.call / redis.pcall: one command on the script's client, its reply as a VM value. */
 function redisCall(server: Server, sc: Client, args: Buffer[], readOnly: boolean): ReplyValue {
-  if (args.length === 0) return { err: Buffer.from(ScriptErrors.noArgs) };
-  let command: Command | undefined = server.commands.get(args[0].latin1Slice(0, args[0].length).toLowerCase());
-  if (command === undefined) return { err: Buffer.from(ScriptErrors.unknownCommand) };
+  const refusal = redisCallInto(server, sc, args, readOnly);
+  if (refusal !== null) return { err: Buffer.from(refusal, 'latin1') };
+  return takeReply(sc);
+}
+
+/** Command names as the script gives them -> the command (a small cache over the table's lookup). */
+const nameCache = new Map<string, string>();
+
+function commandName(arg: Buffer): string {
+  const raw = arg.latin1Slice(0, arg.length);
+  let name = nameCache.get(raw);
+  if (name === undefined) {
+    name = raw.toLowerCase();
+    if (nameCache.size < 1024) nameCache.set(raw, name);
+  }
+  return name;
+}
+
+/**
+ * Runs one command for a script on its client. Returns the refusal text when
+ * the command may not run, else null with the reply left on sc.reply.
+ */
+function redisCallInto(server: Server, sc: Client, args: Buffer[], readOnly: boolean): string | null {
+  if (args.length === 0) return ScriptErrors.noArgs;
+  let command: Command | undefined = server.commands.get(commandName(args[0]));
+  if (command === undefined) return ScriptErrors.unknownCommand;
   if (command.subcommands !== null && args.length >= 2) {
     const sub = command.subcommands.get(args[1].latin1Slice(0, args[1].length).toLowerCase());
-    if (sub === undefined) return { err: Buffer.from(ScriptErrors.unknownCommand) };
+    if (sub === undefined) return ScriptErrors.unknownCommand;
     command = sub;
   }
   const arity = command.arity;
-  if ((arity > 0 && args.length !== arity) || args.length < -arity) return { err: Buffer.from(ScriptErrors.arity) };
-  if (command.isNoScript) return { err: Buffer.from(ScriptErrors.notAllowed) };
-  if (readOnly && command.isWrite) return { err: Buffer.from(ScriptErrors.readOnly) };
-  for (const check of server.commandChecks) {
-    const refusal = check(sc, command, args);
+  if ((arity > 0 && args.length !== arity) || args.length < -arity) return ScriptErrors.arity;
+  if (command.isNoScript) return ScriptErrors.notAllowed;
+  if (readOnly && command.isWrite) return ScriptErrors.readOnly;
+  const checks = server.commandChecks;
+  for (let i = 0; i < checks.length; i++) {
+    const refusal = checks[i](sc, command, args);
     if (refusal !== null) {
-      if (refusal !== '') return { err: Buffer.from(refusal, 'latin1') };
-      return takeReply(sc);
+      if (refusal !== '') return refusal;
+      return null;
     }
   }
   call(server, sc, command, args);
-  return takeReply(sc);
+  return null;
 }
 
 function takeReply(sc: Client): ReplyValue {

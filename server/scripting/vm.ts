@@ -8,15 +8,19 @@
 // nest (EVAL is refused from a script), so the host callbacks are routed to
 // whichever script is running now. The WebAssembly heap has a fixed size: a
 // script that exhausts it aborts the instance, which is then replaced by a
-// spare loaded in advance (and a new spare is loaded in the background).
+// spare loaded in the background once scripts are first used.
 
-import { encodeArgs, load, type LuaEngine, type RedisHost, type ReplyValue } from 'lua-redis-wasm';
+import { WireWriter } from './wire.js';
+import { vmStats } from './stats.js';
+import { load, type LuaEngine, type RedisHost, type ReplyValue } from 'lua-redis-wasm';
 
 export type { ReplyValue } from 'lua-redis-wasm';
 
 /** What a running script provides to redis.call / pcall / log / setresp. */
 export interface ScriptHost {
   call(args: Buffer[], protectedCall: boolean): ReplyValue;
+  /** The same as call, written into out in the VM's wire format (the fast path). */
+  callWire?(args: Buffer[], protectedCall: boolean, out: WireWriter): void;
   log(level: number, message: Buffer): void;
   setResp(version: 2 | 3): void;
 }
@@ -46,13 +50,27 @@ function evalFast(e: LuaEngine, source: Buffer, sha: string, keys: Buffer[], arg
   if (x?._alloc === undefined || x._free_mem === undefined || inner.callEvalWithArgs === undefined || inner.decodeResult === undefined) {
     return e.evalWithArgs(source, keys, args);
   }
-  const argBuf = encodeArgs(keys.length === 0 ? args : args.length === 0 ? keys : keys.concat(args));
+  // The ArgArray wire format ([count u32le] then [len u32le][bytes] each), written in place.
+  let argLen = 4;
+  for (let i = 0; i < keys.length; i++) argLen += 4 + keys[i].length;
+  for (let i = 0; i < args.length; i++) argLen += 4 + args[i].length;
   const scriptPtr = x._alloc(source.length);
-  const argsPtr = x._alloc(argBuf.length);
-  // HEAPU8 is re-read after each allocation: the heap view may have been replaced.
-  x.HEAPU8!.set(source, scriptPtr);
-  x.HEAPU8!.set(argBuf, argsPtr);
-  const result = inner.callEvalWithArgs.call(e, scriptPtr, source.length, argsPtr, argBuf.length, keys.length);
+  const argsPtr = x._alloc(argLen);
+  // The heap view is taken after the allocations: they may grow the memory.
+  const h = heapView(x.HEAPU8!);
+  h.set(source, scriptPtr);
+  let p = argsPtr;
+  h.writeUInt32LE(keys.length + args.length, p);
+  p += 4;
+  for (const list of [keys, args]) {
+    for (let i = 0; i < list.length; i++) {
+      const b = list[i];
+      h.writeUInt32LE(b.length, p);
+      h.set(b, p + 4);
+      p += 4 + b.length;
+    }
+  }
+  const result = inner.callEvalWithArgs.call(e, scriptPtr, source.length, argsPtr, argLen, keys.length);
   x._free_mem(scriptPtr);
   x._free_mem(argsPtr);
   return inner.decodeResult.call(e, result, sha);
@@ -75,28 +93,107 @@ const loadOptions = {
   },
 };
 
+const wire = new WireWriter();
+
+/** A Buffer over the VM's memory, made again only when the memory grew (its ArrayBuffer changes). */
+let viewOf: ArrayBufferLike | null = null;
+let view: Buffer = Buffer.alloc(0);
+
+function heapView(heap: Uint8Array): Buffer {
+  if (heap.buffer !== viewOf || view.length !== heap.byteLength) {
+    viewOf = heap.buffer;
+    view = Buffer.from(heap.buffer, heap.byteOffset, heap.byteLength);
+  }
+  return view;
+}
+const noScript = Buffer.from('ERR no script running');
+
+interface HandlerInternals {
+  handlers?: Record<string, unknown>;
+  exports?: { _alloc?: (size: number) => number; HEAPU8?: Uint8Array };
+}
+
+/**
+ * Replaces the engine's redis.call / redis.pcall import handlers: the
+ * arguments are handed to the command as views of the VM's memory (argv is
+ * borrowed, as a socket read's is), and the reply is written once, straight
+ * into the wire format, instead of a Buffer per argument and per reply node.
+ */
+function installFastCalls(module: unknown, e: LuaEngine): void {
+  const handlers = (module as HandlerInternals).handlers;
+  const x = (e as unknown as HandlerInternals).exports;
+  if (handlers === undefined || x?._alloc === undefined || x.HEAPU8 === undefined) return;
+  const alloc = x._alloc;
+  const make = (protectedCall: boolean) =>
+    (...abi: number[]): bigint | undefined => {
+      const hasRet = abi.length >= 3;
+      const ptr = hasRet ? abi[1] : abi[0];
+      const len = hasRet ? abi[2] : abi[1];
+      const view = heapView(x.HEAPU8!);
+      const end = ptr + len;
+      const count = len >= 4 ? view.readUInt32LE(ptr) : 0;
+      const args: Buffer[] = new Array<Buffer>(count);
+      let off = ptr + 4;
+      for (let i = 0; i < count; i++) {
+        const n = view.readUInt32LE(off);
+        off += 4;
+        if (off + n > end) throw new Error('ERR invalid argument encoding');
+        args[i] = view.subarray(off, off + n);
+        off += n;
+      }
+      wire.reset();
+      const host = current;
+      try {
+        if (host === null) wire.value({ err: noScript });
+        else if (host.callWire !== undefined) host.callWire(args, protectedCall, wire);
+        else wire.value(host.call(args, protectedCall));
+      } catch (error) {
+        wire.reset();
+        wire.error(error instanceof Error ? error.message : String(error));
+      }
+      const out = wire.view();
+      const outPtr = alloc(out.length);
+      x.HEAPU8!.set(out, outPtr);
+      if (hasRet) {
+        const h = heapView(x.HEAPU8!);
+        h.writeUInt32LE(outPtr >>> 0, abi[0]);
+        h.writeUInt32LE(out.length, abi[0] + 4);
+        return undefined;
+      }
+      return (BigInt(out.length) << 32n) | BigInt(outPtr >>> 0);
+    };
+  handlers.call = make(false);
+  handlers.pcall = make(true);
+}
+
 async function newEngine(): Promise<LuaEngine> {
   const module = await load(loadOptions);
-  return module.create(host);
+  const e = module.create(host);
+  if (process.env.EMBEDIS_LUA_SLOW_CALLS === undefined) installFastCalls(module, e);
+  return e;
 }
 
 let engine: LuaEngine = await newEngine();
-let spare: Promise<LuaEngine> | null = newEngine();
+// The spare (which replaces a VM that ran out of memory) is loaded only once
+// scripts are used: a server that never runs Lua pays for one VM, not two.
+let spare: Promise<LuaEngine> | null = null;
 let spareReady: LuaEngine | null = null;
-void spare.then((e) => {
-  spareReady = e;
-});
+
+function loadSpare(): void {
+  spare = newEngine();
+  void spare.then((e) => {
+    spareReady = e;
+  });
+}
 let fuelSet = -1;
+vmStats.heapBytes = () => (engine as unknown as HandlerInternals).exports?.HEAPU8?.byteLength ?? 0;
 
 function replaceEngine(): boolean {
   if (spareReady === null) return false;
   engine = spareReady;
   spareReady = null;
   fuelSet = -1;
-  spare = newEngine();
-  void spare.then((e) => {
-    spareReady = e;
-  });
+  loadSpare();
   return true;
 }
 
@@ -115,6 +212,7 @@ export function runLua(
   maxInstructions: number,
   sha?: string,
 ): RunOutcome {
+  if (spare === null) loadSpare();
   if (fuelSet !== maxInstructions) {
     (engine as unknown as EngineInternals).exports?._set_limits?.(maxInstructions, 0, 0);
     fuelSet = maxInstructions;
