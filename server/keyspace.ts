@@ -6,6 +6,7 @@
 import type { Clock } from './clock.js';
 import { entrySize } from './eviction/accounting.js';
 import { lfuInitial, lfuParams, lfuTouch } from './eviction/lfu.js';
+import { KeyMap } from './eviction/keymap.js';
 
 export type ValueType = 'string' | 'list' | 'set' | 'zset' | 'hash';
 
@@ -99,7 +100,8 @@ export class Entry {
 
 /** Keys Redis looks at with lookupKey* flags: reads touch the LRU clock and count hits. */
 export class Db {
-  readonly map = new Map<string, Entry>();
+  /** Split over many Maps once large, so no single rehash walks every key (eviction/keymap.ts). */
+  readonly map = new KeyMap<Entry>();
   readonly entries: Entry[] = [];
   readonly expiring: Entry[] = [];
   /** Sum of the entries' size estimates (eviction/accounting.ts). */

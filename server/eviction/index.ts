@@ -71,6 +71,13 @@ export class MemoryState {
   peak = 0;
   /** Evictions and the time spent in them, for INFO / benches. */
   evictionMicros = 0;
+  /** Eviction slices run (one performEvictions call that evicted something) and the longest one (µs), for benches. */
+  slices = 0;
+  longestSliceMicros = 0;
+  /** Benches: told of every slice (its start on performance.now()'s clock, its length in ms, the keys it evicted). */
+  sliceListener: ((startMs: number, spentMs: number, keys: number) => void) | null = null;
+  /** Benches: called as a slice begins (to take the process CPU time, say). */
+  sliceStartListener: (() => void) | null = null;
 
   constructor(readonly server: Server) {}
 }
@@ -199,6 +206,7 @@ export function performEvictions(state: MemoryState): EvictResult {
   if (state.policy === 'noeviction') return EvictResult.Fail;
   const toFree = used - state.maxmemory;
   const limitMicros = evictionTimeLimitMicros(state.tenacity);
+  if (state.sliceStartListener !== null) state.sliceStartListener();
   const started = performance.now();
   let freed = 0;
   let keysFreed = 0;
@@ -217,7 +225,11 @@ export function performEvictions(state: MemoryState): EvictResult {
       break;
     }
   }
-  state.evictionMicros += (performance.now() - started) * 1000;
+  const spent = (performance.now() - started) * 1000;
+  state.evictionMicros += spent;
+  state.slices++;
+  if (spent > state.longestSliceMicros) state.longestSliceMicros = spent;
+  if (state.sliceListener !== null) state.sliceListener(started, spent / 1000, keysFreed);
   if (result === EvictResult.Fail) return result;
   return state.proc !== null ? EvictResult.Running : EvictResult.Ok;
 }
@@ -268,8 +280,8 @@ function pickVictim(state: MemoryState): Victim | null {
     return null;
   }
   const pool = state.pool;
-  const valid = (entry: Entry, dbIndex: number): boolean =>
-    dbIndex < dbs.length && dbs[dbIndex].map.get(entry.key) === entry && (!volatile || entry.ttlSlot >= 0);
+  validDbs = dbs;
+  validVolatile = volatile;
   for (;;) {
     let total = 0;
     const now = server.clock.now();
@@ -284,13 +296,28 @@ function pickVictim(state: MemoryState): Victim | null {
       }
     }
     if (total === 0) return null;
-    const best = pool.popBest(valid);
+    const best = pool.popBest(stillValid);
     if (best !== undefined) {
       victim.db = dbs[best.tag];
       victim.entry = best.item;
       return victim;
     }
   }
+}
+
+// What stillValid checks against (set by pickVictim: no closure per eviction).
+let validDbs: Db[] = [];
+let validVolatile = false;
+
+/** A pooled candidate is still there: not deleted, evicted or replaced since it was sampled. */
+function stillValid(entry: Entry, dbIndex: number): boolean {
+  // An entry removed from its database has slot -1 (Db.detach); a replaced key is a new Entry.
+  return (
+    entry.slot >= 0 &&
+    dbIndex < validDbs.length &&
+    validDbs[dbIndex].entries[entry.slot] === entry &&
+    (!validVolatile || entry.ttlSlot >= 0)
+  );
 }
 
 /** The pool's order: higher is evicted first (Redis's "idle"). */
