@@ -4,8 +4,8 @@
 import { lower, str } from '../bytes.js';
 import type { Client } from '../client.js';
 import { Errors, ReplyError } from '../errors.js';
-import { Crc64 } from '../persistence/crc64.js';
-import { RDB_VERSION, RdbError, RdbReader, RdbWriter } from '../persistence/rdb-encoding.js';
+import { dumpPayloadValid, sealDumpPayload } from '../persistence/dump-payload.js';
+import { RdbError, RdbReader, RdbWriter } from '../persistence/rdb-encoding.js';
 import { applyAccessData } from '../persistence/rdb-reader.js';
 import { encodingLimits, readValue, writeTypedValue, type LoadedValue } from '../persistence/rdb-value.js';
 import { persistenceOf, saveNow, startBgsave } from '../persistence/snapshot.js';
@@ -26,21 +26,7 @@ const BAD_FREQ = 'ERR Invalid FREQ value, must be >= 0 and <= 255';
 export function dumpPayload(type: Parameters<typeof writeTypedValue>[1], value: unknown, compress = true): Buffer {
   const w = new RdbWriter(256, compress);
   writeTypedValue(w, type, value);
-  w.byte(RDB_VERSION & 0xff);
-  w.byte(RDB_VERSION >> 8);
-  const crc = new Crc64().update(w.buf, 0, w.pos);
-  w.raw(crc.toBuffer());
-  return Buffer.from(w.view());
-}
-
-/** Redis's verifyDumpPayload. */
-function payloadValid(payload: Buffer, checkCrc: boolean): boolean {
-  if (payload.length < 10) return false;
-  const footer = payload.length - 10;
-  const version = payload[footer] | (payload[footer + 1] << 8);
-  if (version > RDB_VERSION) return false;
-  if (!checkCrc) return true;
-  return new Crc64().update(payload, 0, payload.length - 8).matches(payload, payload.length - 8);
+  return sealDumpPayload(w);
 }
 
 function restoreCommand(client: Client, argv: Buffer[]): void {
@@ -73,7 +59,7 @@ function restoreCommand(client: Client, argv: Buffer[]): void {
   if (ttl < 0) throw new ReplyError(BAD_TTL);
   const payload = argv[3];
   const checkCrc = !server.config.definition('skip-checksum-validation') || !server.config.bool('skip-checksum-validation');
-  if (!payloadValid(payload, checkCrc)) throw new ReplyError(BAD_PAYLOAD);
+  if (!dumpPayloadValid(payload, checkCrc)) throw new ReplyError(BAD_PAYLOAD);
   let loaded: LoadedValue | null;
   try {
     const r = new RdbReader(payload, 0, payload.length - 10);

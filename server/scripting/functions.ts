@@ -7,8 +7,8 @@
 // carries the same records before the first SELECTDB.
 
 import { ReplyError } from '../errors.js';
-import { Crc64 } from '../persistence/crc64.js';
-import { RDB_VERSION, RdbError, RdbOpcode, RdbReader, RdbWriter } from '../persistence/rdb-encoding.js';
+import { dumpPayloadValid, sealDumpPayload } from '../persistence/dump-payload.js';
+import { RdbError, RdbOpcode, RdbReader, RdbWriter } from '../persistence/rdb-encoding.js';
 import type { Server } from '../server.js';
 import { errorText } from './convert.js';
 import { libraryChunk, parseLibraryHeader, registry, validName, type FunctionInfo, type LibraryInfo } from './library.js';
@@ -151,25 +151,12 @@ export function writeFunctionRecords(w: RdbWriter, server: Server): void {
 export function dumpFunctions(server: Server, compress: boolean): Buffer {
   const w = new RdbWriter(256, compress);
   writeFunctionRecords(w, server);
-  w.byte(RDB_VERSION & 0xff);
-  w.byte(RDB_VERSION >> 8);
-  w.raw(new Crc64().update(w.buf, 0, w.pos).toBuffer());
-  return Buffer.from(w.view());
-}
-
-/** Redis's verifyDumpPayload. */
-function payloadValid(payload: Buffer, checkCrc: boolean): boolean {
-  if (payload.length < 10) return false;
-  const footer = payload.length - 10;
-  const version = payload[footer] | (payload[footer + 1] << 8);
-  if (version > RDB_VERSION) return false;
-  if (!checkCrc) return true;
-  return new Crc64().update(payload, 0, payload.length - 8).matches(payload, payload.length - 8);
+  return sealDumpPayload(w);
 }
 
 /** Reads the library codes of a FUNCTION DUMP payload; throws Redis's errors. */
 export function readFunctionPayload(payload: Buffer, checkCrc: boolean): Buffer[] {
-  if (!payloadValid(payload, checkCrc)) throw new ReplyError(BAD_PAYLOAD);
+  if (!dumpPayloadValid(payload, checkCrc)) throw new ReplyError(BAD_PAYLOAD);
   const dataEnd = payload.length - 10;
   // As Redis, reads may run into the footer (the reader sees the whole payload).
   const r = new RdbReader(payload);
