@@ -118,4 +118,30 @@ test('RESP3: a subscribed client that writes gets the message before its reply',
   }
 });
 
+test("'n' new-key and 'm' key-miss events, as Redis 7.0.15 sends them (not part of 'A')", async () => {
+  const events = await collect('KEnm', async (c) => {
+    await c.set('a', '1');
+    await c.set('a', '2'); // no 'new': the key existed
+    await c.get('nokey');
+    await c.get('a'); // a hit: nothing
+    await c.hget('nohash', 'f');
+    await c.lpop('nolist'); // a write's lookup: no keymiss in Redis either
+    await c.copy('a', 'a2');
+  });
+  assert.equal(events, [
+    '__keyspace@0__:a new',
+    '__keyevent@0__:new a',
+    '__keyspace@0__:nokey keymiss',
+    '__keyevent@0__:keymiss nokey',
+    '__keyspace@0__:nohash keymiss',
+    '__keyevent@0__:keymiss nohash',
+    '__keyspace@0__:a2 new',
+    '__keyevent@0__:new a2',
+  ]);
+  const all = await collect('KEA', async (c) => {
+    await c.get('missing');
+  });
+  assert.equal(all, [], "'A' covers neither n nor m");
+});
+
 test.run();

@@ -15,6 +15,10 @@ export interface KeyspaceHost {
   readonly clock: Clock;
   /** A key was found expired and removed (lazily or by the active cycle). */
   keyExpired(db: Db, key: string): void;
+  /** A key was added (Redis's dbAdd): the 'new' keyspace event. */
+  keyCreated?(db: Db, key: string): void;
+  /** A read found no key: the 'keymiss' keyspace event. */
+  keyMissed?(db: Db, key: string): void;
   readonly stats: { keyspaceHits: number; keyspaceMisses: number };
 }
 
@@ -144,6 +148,7 @@ export class Db {
     const entry = this.lookup(key);
     if (entry === undefined) {
       this.host.stats.keyspaceMisses++;
+      this.host.keyMissed?.(this, key);
       return undefined;
     }
     this.host.stats.keyspaceHits++;
@@ -180,6 +185,7 @@ export class Db {
     this.map.set(key, entry);
     entry.size = entrySize(entry);
     this.usedBytes += entry.size;
+    this.host.keyCreated?.(this, key);
     return entry;
   }
 

@@ -145,6 +145,14 @@ export class Server implements KeyspaceHost {
 
   // ---- keyspace host -------------------------------------------------------
 
+  keyCreated(db: Db, key: string): void {
+    if (this.keyspaceEventListeners.length > 0) this.notifyKeyspaceEvent('n', 'new', key, db.id);
+  }
+
+  keyMissed(db: Db, key: string): void {
+    if (this.keyspaceEventListeners.length > 0) this.notifyKeyspaceEvent('m', 'keymiss', key, db.id);
+  }
+
   keyExpired(db: Db, key: string): void {
     this.stats.expiredKeys++;
     this.keyChanged(db, key, 'x', 'expired');
