@@ -12,7 +12,11 @@
 // and cursor 0 in a reply ends it.
 
 import type { Db, Entry } from './keyspace.js';
-import { ReplyError } from './errors.js';
+import type { Client } from './client.js';
+import { Errors, ReplyError } from './errors.js';
+import { lower, str } from './bytes.js';
+import { parseInteger } from './commands/arguments.js';
+import { compileGlob, type GlobMatcher } from './glob.js';
 
 const ULONG_MAX = 18446744073709551615n;
 
@@ -62,4 +66,42 @@ export function scanEntries(db: Db, cursor: number, count: number, visit: (entry
   const low = Math.max(0, high - count);
   while (high > low) visit(entries[--high]);
   return low;
+}
+
+/** The options of SCAN and of HSCAN/SSCAN/ZSCAN (which take no TYPE). */
+export interface ScanOptions {
+  count: number;
+  /** null when there is no pattern, or it is '*'. */
+  match: GlobMatcher | null;
+  /** Lowercased TYPE argument (SCAN only), or null. */
+  type: string | null;
+}
+
+/** Reads COUNT, MATCH (and TYPE when allowed) from argv[from...], with Redis's syntax errors. */
+export function parseScanOptions(argv: Buffer[], from: number, allowType: boolean): ScanOptions {
+  let count = 10;
+  let pattern: string | null = null;
+  let type: string | null = null;
+  for (let i = from; i < argv.length; i++) {
+    const option = lower(argv[i]);
+    const hasValue = i + 1 < argv.length;
+    if (option === 'count' && hasValue) {
+      count = parseInteger(argv[++i]);
+      if (count < 1) throw new ReplyError(Errors.syntax);
+    } else if (option === 'match' && hasValue) {
+      pattern = str(argv[++i]);
+    } else if (allowType && option === 'type' && hasValue) {
+      type = lower(argv[++i]);
+    } else {
+      throw new ReplyError(Errors.syntax);
+    }
+  }
+  return { count, match: pattern === null || pattern === '*' ? null : compileGlob(pattern), type };
+}
+
+/** A finished scan with nothing in it: cursor 0 and an empty page (a missing key). */
+export function replyEmptyScan(client: Client): void {
+  client.reply.array(2);
+  client.reply.bulk('0');
+  client.reply.array(0);
 }

@@ -17,8 +17,7 @@ import { keysAt } from './types.js';
 import { Errors, ReplyError } from '../errors.js';
 import { MAX_RANDOM_REPLY, parseInt64, parseInteger, parseLongDoubleArg, RANDOM_REPLY_TOO_LARGE } from './arguments.js';
 import { incrementFloatText } from '../resp/number-format.js';
-import { compileGlob } from '../glob.js';
-import { parseScanCursor } from '../scan.js';
+import { parseScanCursor, parseScanOptions, replyEmptyScan } from '../scan.js';
 import { registerValueType } from './keys.js';
 import { HashValue, type HashCell } from '../types/hash.js';
 
@@ -342,28 +341,12 @@ function hrandfield(client: Client, argv: Buffer[]): void {
 function hscan(client: Client, argv: Buffer[]): void {
   const cursor = parseScanCursor(argv[2]);
   const hash = readHash(client, str(argv[1]));
-  const reply = client.reply;
   if (hash === undefined) {
-    reply.array(2);
-    reply.bulk('0');
-    reply.array(0);
+    replyEmptyScan(client);
     return;
   }
-  let count = 10;
-  let pattern: string | null = null;
-  for (let i = 3; i < argv.length; i++) {
-    const option = lower(argv[i]);
-    const hasValue = i + 1 < argv.length;
-    if (option === 'count' && hasValue) {
-      count = parseInteger(argv[++i]);
-      if (count < 1) throw new ReplyError(Errors.syntax);
-    } else if (option === 'match' && hasValue) {
-      pattern = str(argv[++i]);
-    } else {
-      throw new ReplyError(Errors.syntax);
-    }
-  }
-  const match = pattern === null || pattern === '*' ? null : compileGlob(pattern);
+  const { count, match } = parseScanOptions(argv, 3, false);
+  const reply = client.reply;
   const found: HashCell[] = [];
   let next = 0;
   if (hash.encoding === 'listpack') {

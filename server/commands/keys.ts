@@ -11,7 +11,7 @@ import type { Client } from '../client.js';
 import { exactExpireAt, StringEncoding, type Db, type Entry, type ValueType } from '../keyspace.js';
 import type { Server } from '../server.js';
 import { compileGlob } from '../glob.js';
-import { parseScanCursor, scanEntries } from '../scan.js';
+import { parseScanCursor, parseScanOptions, scanEntries } from '../scan.js';
 
 // ---- per-type hooks -------------------------------------------------------
 
@@ -508,25 +508,8 @@ export const keyCommands: CommandDef[] = [
     tips: ['nondeterministic_output', 'request_policy:special'],
     handler(client, argv) {
       const cursor = parseScanCursor(argv[1]);
-      let count = 10;
-      let pattern: string | null = null;
-      let type: string | null = null;
-      for (let i = 2; i < argv.length; i++) {
-        const opt = lower(argv[i]);
-        const hasValue = i + 1 < argv.length;
-        if (opt === 'count' && hasValue) {
-          count = parseInteger(argv[++i]);
-          if (count < 1) throw new ReplyError(Errors.syntax);
-        } else if (opt === 'match' && hasValue) {
-          pattern = str(argv[++i]);
-        } else if (opt === 'type' && hasValue) {
-          type = lower(argv[++i]);
-        } else {
-          throw new ReplyError(Errors.syntax);
-        }
-      }
+      const { count, match, type } = parseScanOptions(argv, 2, true);
       const db = client.db;
-      const match = pattern === null || pattern === '*' ? null : compileGlob(pattern);
       const found: string[] = [];
       const expired: Entry[] = [];
       const next = scanEntries(db, cursor, count, (entry) => {

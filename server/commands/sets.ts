@@ -17,8 +17,7 @@ import type { Db } from '../keyspace.js';
 import type { Server } from '../server.js';
 import { Errors, ReplyError } from '../errors.js';
 import { IndexedSet } from '../types/indexed-set.js';
-import { compileGlob } from '../glob.js';
-import { parseScanCursor } from '../scan.js';
+import { parseScanCursor, parseScanOptions, replyEmptyScan } from '../scan.js';
 import { isIntegerEncodable, registerValueType } from './keys.js';
 import { MAX_RANDOM_REPLY, parseInteger, parseInt64, RANDOM_REPLY_TOO_LARGE } from './arguments.js';
 import type { CommandDef } from './types.js';
@@ -609,26 +608,10 @@ export const setCommands: CommandDef[] = [
       const set = readSet(client, str(argv[1]));
       if (set === undefined) {
         // Redis answers an empty scan before it reads the options.
-        client.reply.array(2);
-        client.reply.bulk('0');
-        client.reply.array(0);
+        replyEmptyScan(client);
         return;
       }
-      let count = 10;
-      let pattern: string | null = null;
-      for (let i = 3; i < argv.length; i++) {
-        const opt = lower(argv[i]);
-        const hasValue = i + 1 < argv.length;
-        if (opt === 'count' && hasValue) {
-          count = parseInteger(argv[++i]);
-          if (count < 1) throw new ReplyError(Errors.syntax);
-        } else if (opt === 'match' && hasValue) {
-          pattern = str(argv[++i]);
-        } else {
-          throw new ReplyError(Errors.syntax);
-        }
-      }
-      const match = pattern === null || pattern === '*' ? null : compileGlob(pattern);
+      const { count, match } = parseScanOptions(argv, 3, false);
       const found: string[] = [];
       let next = 0;
       if (set.intset) {

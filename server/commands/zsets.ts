@@ -17,8 +17,7 @@ import { formatDouble, parseDoubleText } from '../resp/number-format.js';
 import { registerValueType } from './keys.js';
 import { ZSet } from '../types/zset.js';
 import { scoreGteMin, scoreLteMax, lexGteMin, lexLteMax, type LexRange, type ScoreRange, type SkipNode } from '../types/skiplist.js';
-import { compileGlob } from '../glob.js';
-import { parseScanCursor } from '../scan.js';
+import { parseScanCursor, parseScanOptions, replyEmptyScan } from '../scan.js';
 import { blockOn, parseTimeout, serving } from './lists.js';
 
 const NAN_SCORE = 'ERR resulting score is not a number (NaN)';
@@ -842,26 +841,10 @@ function zscan(client: Client, argv: Buffer[]): void {
   const cursor = parseScanCursor(argv[2]);
   const zset = readZset(client, key);
   if (zset === undefined) {
-    client.reply.array(2);
-    client.reply.bulk('0');
-    client.reply.array(0);
+    replyEmptyScan(client);
     return;
   }
-  let count = 10;
-  let pattern: string | null = null;
-  for (let i = 3; i < argv.length; i++) {
-    const option = lower(argv[i]);
-    const hasValue = i + 1 < argv.length;
-    if (option === 'count' && hasValue) {
-      count = parseInteger(argv[++i]);
-      if (count < 1) throw new ReplyError(Errors.syntax);
-    } else if (option === 'match' && hasValue) {
-      pattern = str(argv[++i]);
-    } else {
-      throw new ReplyError(Errors.syntax);
-    }
-  }
-  const match = pattern === null || pattern === '*' ? null : compileGlob(pattern);
+  const { count, match } = parseScanOptions(argv, 3, false);
   const out: string[] = [];
   let next = 0;
   const push = (node: SkipNode) => {
