@@ -5,7 +5,7 @@
 
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ioredis, nodeRedis, startTestServer, type NodeRedisClient } from './helpers.js';
+import { ioredis, nodeRedis, startTestServer, errorOf, raw, recordKeyspaceEvents } from './helpers.js';
 import { RespConnection } from './differential/connection.js';
 import { formatReply, type Reply } from './differential/resp.js';
 import type { RunningServer } from '../server/index.js';
@@ -13,14 +13,10 @@ import type { RunningServer } from '../server/index.js';
 const test = suite('hashes');
 let server: RunningServer;
 let events: string[] = [];
-const listener = (eventClass: string, event: string, key: string, dbId: number) => {
-  if (eventClass === 'n' || eventClass === 'm') return; // new-key and key-miss events are outside 'A': these tests pin KEA's
-  events.push(`${dbId}:${eventClass}:${event}:${key}`);
-};
 
 test.before(async () => {
   server = await startTestServer();
-  server.server.keyspaceEventListeners.push(listener);
+  events = recordKeyspaceEvents(server, true);
 });
 test.after(async () => {
   await server.close();
@@ -30,21 +26,6 @@ const WRONGTYPE = 'WRONGTYPE Operation against a key holding the wrong kind of v
 const NOT_INTEGER = 'ERR value is not an integer or out of range';
 const NOT_FLOAT = 'ERR value is not a valid float';
 const SYNTAX = 'ERR syntax error';
-
-async function errorOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    const value = await promise;
-    assert.unreachable(`expected an error, got ${JSON.stringify(value)}`);
-  } catch (error) {
-    if (error instanceof assert.Assertion) throw error;
-    return (error as Error).message;
-  }
-  return '';
-}
-
-function raw(client: NodeRedisClient, ...args: string[]): Promise<unknown> {
-  return client.sendCommand(args);
-}
 
 /** The reply to one command on a fresh raw connection, in the harness's notation ($"x", %{…}, _ …). */
 async function wire(resp: 2 | 3, ...commands: string[][]): Promise<string[]> {
@@ -87,7 +68,7 @@ for (const resp of [3, 2] as const) {
   test(name('HSET / HMSET: counts, odd pairs, WRONGTYPE, events'), async () => {
     const c = await nodeRedis(server, resp);
     const key = k('hs');
-    events = [];
+    events.length = 0;
     assert.is(await raw(c, 'HSET', key, 'a', '1', 'b', '2', 'a', '3'), 2);
     assert.is(await raw(c, 'HSET', key, 'a', '4', 'c', '5'), 1);
     assert.is(await errorOf(raw(c, 'HSET', key, 'a', '1', 'b')), "ERR wrong number of arguments for 'hset' command");
@@ -106,7 +87,7 @@ for (const resp of [3, 2] as const) {
   test(name('HSETNX'), async () => {
     const c = await nodeRedis(server, resp);
     const key = k('nx');
-    events = [];
+    events.length = 0;
     assert.is(await raw(c, 'HSETNX', key, 'f', 'one'), 1);
     assert.is(await raw(c, 'HSETNX', key, 'f', 'two'), 0);
     assert.is(await c.hGet(key, 'f'), 'one');
@@ -120,7 +101,7 @@ for (const resp of [3, 2] as const) {
     const c = await nodeRedis(server, resp);
     const key = k('del');
     await c.hSet(key, { a: '1', b: '2', c: '3' });
-    events = [];
+    events.length = 0;
     assert.is(await raw(c, 'HDEL', key, 'a', 'x', 'a'), 1);
     assert.equal(eventsFor(key), ['0:h:hdel:' + key]);
     assert.is(await raw(c, 'HDEL', key, 'x'), 0);
@@ -206,7 +187,7 @@ for (const resp of [3, 2] as const) {
   test(name('HINCRBY'), async () => {
     const c = await nodeRedis(server, resp);
     const key = k('incr');
-    events = [];
+    events.length = 0;
     assert.is(await raw(c, 'HINCRBY', key, 'n', '5'), 5);
     assert.is(await raw(c, 'HINCRBY', key, 'n', '-7'), -2);
     assert.equal(eventsFor(key), ['0:h:hincrby:' + key, '0:h:hincrby:' + key]);
@@ -230,7 +211,7 @@ for (const resp of [3, 2] as const) {
   test(name('HINCRBYFLOAT: exact text and errors'), async () => {
     const c = await nodeRedis(server, resp);
     const key = k('incrf');
-    events = [];
+    events.length = 0;
     assert.is(await raw(c, 'HINCRBYFLOAT', key, 'f', '10.5'), '10.5');
     assert.is(await raw(c, 'HINCRBYFLOAT', key, 'f', '0.1'), '10.6');
     assert.is(await raw(c, 'HINCRBYFLOAT', key, 'f', '-5.6'), '5');

@@ -3,6 +3,7 @@
 
 import { createClient } from 'redis';
 import { Redis } from 'ioredis';
+import * as assert from 'uvu/assert';
 import { startServer, type RunningServer, type ServerOptions } from '../server/index.js';
 
 export type NodeRedisClient = ReturnType<typeof createClient>;
@@ -24,4 +25,36 @@ export async function ioredis(server: RunningServer, protocol: 2 | 3 = 3): Promi
   client.on('error', () => {});
   await client.connect();
   return client;
+}
+
+/** The error message a command fails with; fails the test if it succeeds. */
+export async function errorOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    const value = await promise;
+    assert.unreachable(`expected an error, got ${JSON.stringify(value)}`);
+  } catch (error) {
+    if (error instanceof assert.Assertion) throw error;
+    return (error as Error).message;
+  }
+  return '';
+}
+
+/** A command sent as it is, for arguments the client's typed API would refuse. */
+export function raw(client: NodeRedisClient, ...args: string[]): Promise<unknown> {
+  return client.sendCommand(args);
+}
+
+/**
+ * Records the keyspace events the server signals (`class:event:key`, prefixed
+ * with `db:` when withDb), in the classes KEA publishes: new-key (n) and
+ * key-miss (m) events are outside 'A', and the suites pin KEA's sequences.
+ * Clear it with `events.length = 0`.
+ */
+export function recordKeyspaceEvents(server: RunningServer, withDb: boolean): string[] {
+  const events: string[] = [];
+  server.server.keyspaceEventListeners.push((eventClass, event, key, dbId) => {
+    if (eventClass === 'n' || eventClass === 'm') return;
+    events.push(withDb ? `${dbId}:${eventClass}:${event}:${key}` : `${eventClass}:${event}:${key}`);
+  });
+  return events;
 }

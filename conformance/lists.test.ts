@@ -4,20 +4,16 @@
 
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ioredis, nodeRedis, startTestServer, type NodeRedisClient } from './helpers.js';
+import { ioredis, nodeRedis, startTestServer, errorOf, raw, recordKeyspaceEvents } from './helpers.js';
 import type { RunningServer } from '../server/index.js';
 
 const test = suite('lists');
 let server: RunningServer;
 let events: string[] = [];
-const listener = (eventClass: string, event: string, key: string) => {
-  if (eventClass === 'n' || eventClass === 'm') return; // new-key and key-miss events are outside 'A': these tests pin KEA's
-  events.push(`${eventClass}:${event}:${key}`);
-};
 
 test.before(async () => {
   server = await startTestServer();
-  server.server.keyspaceEventListeners.push(listener);
+  events = recordKeyspaceEvents(server, false);
 });
 test.after(async () => {
   await server.close();
@@ -26,21 +22,6 @@ test.after(async () => {
 const WRONGTYPE = 'WRONGTYPE Operation against a key holding the wrong kind of value';
 const NOT_INTEGER = 'ERR value is not an integer or out of range';
 const SYNTAX = 'ERR syntax error';
-
-async function errorOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    const value = await promise;
-    assert.unreachable(`expected an error, got ${JSON.stringify(value)}`);
-  } catch (error) {
-    if (error instanceof assert.Assertion) throw error;
-    return (error as Error).message;
-  }
-  return '';
-}
-
-function raw(client: NodeRedisClient, ...args: string[]): Promise<unknown> {
-  return client.sendCommand(args);
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -114,7 +95,7 @@ for (const resp of [3, 2] as const) {
       assert.equal(await c.lRange('l', 0, -1), ['X', 'b', 'c', 'b', 'A']);
       assert.is(await c.lTrim('l', 1, -2), 'OK');
       assert.equal(await c.lRange('l', 0, -1), ['b', 'c', 'b']);
-      events = [];
+      events.length = 0;
       assert.is(await c.lTrim('l', 5, 1), 'OK');
       assert.equal(events, ['l:ltrim:l', 'g:del:l']);
       assert.is(await c.exists('l'), 0);
@@ -128,7 +109,7 @@ for (const resp of [3, 2] as const) {
     try {
       await c.flushAll();
       await c.rPush('src', ['1', '2', '3']);
-      events = [];
+      events.length = 0;
       assert.is(await c.lMove('src', 'dst', 'LEFT', 'RIGHT'), '1');
       assert.equal(events, ['l:rpush:dst', 'l:lpop:src']);
       assert.is(await c.rPopLPush('src', 'dst'), '3');

@@ -6,21 +6,17 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RESP_TYPES } from 'redis';
-import { ioredis, nodeRedis, startTestServer, type NodeRedisClient } from './helpers.js';
+import { ioredis, nodeRedis, startTestServer, errorOf, raw, recordKeyspaceEvents } from './helpers.js';
 import type { RunningServer } from '../server/index.js';
 
 const test = suite('sets');
 let server: RunningServer;
 let events: string[] = [];
-const listener = (eventClass: string, event: string, key: string, dbId: number) => {
-  if (eventClass === 'n' || eventClass === 'm') return; // new-key and key-miss events are outside 'A': these tests pin KEA's
-  events.push(`${dbId}:${eventClass}:${event}:${key}`);
-};
 
 test.before(async () => {
   server = await startTestServer();
   server.clock.freeze();
-  server.server.keyspaceEventListeners.push(listener);
+  events = recordKeyspaceEvents(server, true);
 });
 test.after(async () => {
   await server.close();
@@ -30,21 +26,6 @@ const WRONGTYPE = 'WRONGTYPE Operation against a key holding the wrong kind of v
 const NOT_INTEGER = 'ERR value is not an integer or out of range';
 const SYNTAX = 'ERR syntax error';
 const MUST_BE_POSITIVE = 'ERR value is out of range, must be positive';
-
-async function errorOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    const value = await promise;
-    assert.unreachable(`expected an error, got ${JSON.stringify(value)}`);
-  } catch (error) {
-    if (error instanceof assert.Assertion) throw error;
-    return (error as Error).message;
-  }
-  return '';
-}
-
-function raw(client: NodeRedisClient, ...args: string[]): Promise<unknown> {
-  return client.sendCommand(args);
-}
 
 function sorted(values: unknown): string[] {
   assert.ok(Array.isArray(values), `expected an array, got ${JSON.stringify(values)}`);
@@ -144,7 +125,7 @@ for (const resp of [3, 2] as const) {
     const c = await nodeRedis(server, resp);
     const key = k('rem');
     await c.sAdd(key, ['a', 'b', 'c']);
-    events = [];
+    events.length = 0;
     assert.is(await c.sRem(key, ['a', 'z']), 1);
     assert.is(await c.sRem(key, 'z'), 0);
     assert.is(await c.sRem(k('none'), 'z'), 0);
@@ -160,7 +141,7 @@ for (const resp of [3, 2] as const) {
     const [src, dst] = [k('mv-src'), k('mv-dst')];
     await c.sAdd(src, ['1', '2']);
     await c.set(k('str'), 'x');
-    events = [];
+    events.length = 0;
     assert.is(await c.sMove(src, dst, '1'), 1);
     assert.equal(events, [`0:s:srem:${src}`, `0:s:sadd:${dst}`]);
     assert.is(await c.objectEncoding(dst), 'intset');
@@ -172,7 +153,7 @@ for (const resp of [3, 2] as const) {
     assert.is(await errorOf(c.sMove(k('str'), src, '2')), WRONGTYPE);
     // Moving the last member deletes the source.
     await c.sAdd(dst, '2');
-    events = [];
+    events.length = 0;
     assert.is(await c.sMove(src, dst, '2'), 1);
     assert.equal(events, [`0:s:srem:${src}`, `0:g:del:${src}`]);
     assert.is(await c.exists(src), 0);
@@ -208,7 +189,7 @@ for (const resp of [3, 2] as const) {
     assert.is(await c.sPop(key), null);
     assert.equal(await c.sPopCount(key, 3), []);
     await c.sAdd(key, 'last');
-    events = [];
+    events.length = 0;
     assert.is(await c.sPop(key), 'last');
     assert.equal(events, [`0:s:spop:${key}`, `0:g:del:${key}`]);
     assert.is(await errorOf(raw(c, 'SPOP', key, '-1')), MUST_BE_POSITIVE);
@@ -262,7 +243,7 @@ for (const resp of [3, 2] as const) {
     assert.ok(resp === 3 ? typed instanceof Set : Array.isArray(typed));
 
     await c.set(d, 'old', { EX: 100 });
-    events = [];
+    events.length = 0;
     assert.is(await c.sInterStore(d, [a, b]), 2);
     assert.is(await c.ttl(d), -1, 'the destination loses its TTL');
     assert.equal(sorted(await c.sMembers(d)), ['y', 'z']);
@@ -273,7 +254,7 @@ for (const resp of [3, 2] as const) {
     // The destination may be a source.
     assert.is(await c.sUnionStore(d, [d, b]), 5);
     // An empty result deletes the destination.
-    events = [];
+    events.length = 0;
     assert.is(await c.sInterStore(d, [a, k('none')]), 0);
     assert.is(await c.exists(d), 0);
     assert.equal(events, [`0:g:del:${d}`]);

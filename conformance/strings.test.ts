@@ -6,22 +6,18 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { gzipSync, gunzipSync } from 'node:zlib';
 import { RESP_TYPES } from 'redis';
-import { ioredis, nodeRedis, startTestServer, type NodeRedisClient } from './helpers.js';
+import { ioredis, nodeRedis, startTestServer, errorOf, raw, recordKeyspaceEvents } from './helpers.js';
 import type { RunningServer } from '../server/index.js';
 
 const test = suite('strings');
 let server: RunningServer;
 let events: string[] = [];
-const listener = (eventClass: string, event: string, key: string, dbId: number) => {
-  if (eventClass === 'n' || eventClass === 'm') return; // new-key and key-miss events are outside 'A': these tests pin KEA's
-  events.push(`${dbId}:${eventClass}:${event}:${key}`);
-};
 
 test.before(async () => {
   server = await startTestServer();
   // Time stands still unless a test advances it, so expire times can be asserted exactly.
   server.clock.freeze();
-  server.server.keyspaceEventListeners.push(listener);
+  events = recordKeyspaceEvents(server, true);
 });
 test.after(async () => {
   await server.close();
@@ -33,16 +29,6 @@ const NOT_FLOAT = 'ERR value is not a valid float';
 const SYNTAX = 'ERR syntax error';
 
 /** The error text a promise rejects with (fails the test if it resolves). */
-async function errorOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    const value = await promise;
-    assert.unreachable(`expected an error, got ${JSON.stringify(value)}`);
-  } catch (error) {
-    if (error instanceof assert.Assertion) throw error;
-    return (error as Error).message;
-  }
-  return '';
-}
 
 /** A key holding a hash, made directly in the keyspace (the hash family is someone else's). */
 function makeHash(key: string): void {
@@ -53,10 +39,6 @@ function makeHash(key: string): void {
 
 function expireAtOf(key: string): number | undefined {
   return server.server.dbs[0].peek(key)?.expireAt;
-}
-
-function raw(client: NodeRedisClient, ...args: string[]): Promise<unknown> {
-  return client.sendCommand(args);
 }
 
 for (const resp of [3, 2] as const) {
@@ -514,7 +496,7 @@ for (const resp of [3, 2] as const) {
     const c = await nodeRedis(server, resp);
     const key = k('ev');
     const expect = async (run: () => Promise<unknown>, wanted: string[]) => {
-      events = [];
+      events.length = 0;
       await run();
       // Only this key's events: active expiry may reap other tests' keys at any moment.
       assert.equal(events.filter((e) => e.endsWith(`:${key}`)), wanted.map((e) => `0:${e}:${key}`));

@@ -4,20 +4,16 @@
 
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ioredis, nodeRedis, startTestServer, type NodeRedisClient } from './helpers.js';
+import { ioredis, nodeRedis, startTestServer, errorOf, raw, recordKeyspaceEvents } from './helpers.js';
 import type { RunningServer } from '../server/index.js';
 
 const test = suite('zsets-blocking');
 let server: RunningServer;
 let events: string[] = [];
-const listener = (eventClass: string, event: string, key: string) => {
-  if (eventClass === 'n' || eventClass === 'm') return; // new-key and key-miss events are outside 'A': these tests pin KEA's
-  events.push(`${eventClass}:${event}:${key}`);
-};
 
 test.before(async () => {
   server = await startTestServer();
-  server.server.keyspaceEventListeners.push(listener);
+  events = recordKeyspaceEvents(server, false);
 });
 test.after(async () => {
   await server.close();
@@ -25,21 +21,6 @@ test.after(async () => {
 
 const WRONGTYPE = 'WRONGTYPE Operation against a key holding the wrong kind of value';
 const SYNTAX = 'ERR syntax error';
-
-async function errorOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    const value = await promise;
-    assert.unreachable(`expected an error, got ${JSON.stringify(value)}`);
-  } catch (error) {
-    if (error instanceof assert.Assertion) throw error;
-    return (error as Error).message;
-  }
-  return '';
-}
-
-function raw(client: NodeRedisClient, ...args: string[]): Promise<unknown> {
-  return client.sendCommand(args);
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -88,7 +69,7 @@ for (const resp of [3, 2] as const) {
     const a = await nodeRedis(server, resp);
     try {
       await p.flushAll();
-      events = [];
+      events.length = 0;
       const waiting = raw(a, 'BZPOPMAX', 'q1', 'q2', '0');
       await sleep(20);
       // The waiter is served right after ZADD, before the pipelined ZCARD.

@@ -3,7 +3,7 @@
 
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ioredis, nodeRedis, startTestServer, type NodeRedisClient } from './helpers.js';
+import { ioredis, nodeRedis, startTestServer, type NodeRedisClient, errorOf, raw, recordKeyspaceEvents } from './helpers.js';
 import type { RunningServer } from '../server/index.js';
 
 const test = suite('zsets');
@@ -11,14 +11,10 @@ let server: RunningServer;
 let r3: NodeRedisClient;
 let r2: NodeRedisClient;
 let events: string[] = [];
-const listener = (eventClass: string, event: string, key: string) => {
-  if (eventClass === 'n' || eventClass === 'm') return; // new-key and key-miss events are outside 'A': these tests pin KEA's
-  events.push(`${eventClass}:${event}:${key}`);
-};
 
 test.before(async () => {
   server = await startTestServer();
-  server.server.keyspaceEventListeners.push(listener);
+  events = recordKeyspaceEvents(server, false);
   r3 = await nodeRedis(server, 3);
   r2 = await nodeRedis(server, 2);
 });
@@ -29,25 +25,10 @@ test.after(async () => {
 });
 test.before.each(async () => {
   await r3.sendCommand(['FLUSHALL']);
-  events = [];
+  events.length = 0;
 });
 
 const WRONGTYPE = 'WRONGTYPE Operation against a key holding the wrong kind of value';
-
-async function errorOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    const value = await promise;
-    assert.unreachable(`expected an error, got ${JSON.stringify(value)}`);
-  } catch (error) {
-    if (error instanceof assert.Assertion) throw error;
-    return (error as Error).message;
-  }
-  return '';
-}
-
-function raw(client: NodeRedisClient, ...args: string[]): Promise<unknown> {
-  return client.sendCommand(args);
-}
 
 test('ZADD options, replies and option-conflict errors', async () => {
   assert.is(await raw(r3, 'ZADD', 'z', '1', 'a', '2', 'b'), 2);
@@ -132,7 +113,7 @@ test('ZRANK / ZREVRANK (7.0: no WITHSCORE), ZREM, ZREMRANGEBY*', async () => {
   assert.is(await raw(r3, 'ZREMRANGEBYRANK', 'z', '0', '0'), 1);
   assert.is(await raw(r3, 'ZREMRANGEBYSCORE', 'z', '(3', '+inf'), 2);
   assert.equal(await raw(r3, 'ZRANGE', 'z', '0', '-1'), ['c']);
-  events = [];
+  events.length = 0;
   assert.is(await raw(r3, 'ZREMRANGEBYLEX', 'z', '-', '+'), 1);
   assert.equal(events, ['z:zremrangebylex:z', 'g:del:z']);
   assert.is(await raw(r3, 'EXISTS', 'z'), 0);
