@@ -415,6 +415,11 @@ test('an HTTP request line then its Host: header: the GET error, then dropped', 
   const d = await Conn.open(running.port);
   d.send('POST / HTTP/1.1\r\n');
   await d.expectClosed('POST is dropped at once, no reply');
+  const e = await Conn.open(running.port);
+  e.send('pOsTs\r\n');
+  await e.expect("-ERR unknown command 'pOsTs', with args beginning with: \r\n");
+  e.send('hOsT: x\r\n');
+  await e.expectClosed('Host: in any case is dropped, a longer word is a command');
   await assertHealthy('HTTP headers');
 });
 
