@@ -124,8 +124,23 @@ export class Db {
     return this.expiring.length;
   }
 
+  /**
+   * The entry a command last looked up or added. A write looks its key up,
+   * then keyChanged wants the entry again for memory accounting: this spares
+   * that second hash lookup (a cache miss or more in a big keyspace).
+   */
+  private recent: Entry | null = null;
+
   /** The entry without expiry checks or side effects (DEBUG, snapshots). */
   peek(key: string): Entry | undefined {
+    return this.map.get(key);
+  }
+
+  /** peek(key), answered from the last looked-up entry when it is key's and still in the db. */
+  peekRecent(key: string): Entry | undefined {
+    const recent = this.recent;
+    // Still live: detach sets slot -1, and clear() or a reader's undo leaves entries[slot] someone else.
+    if (recent !== null && recent.key === key && this.entries[recent.slot] === recent) return recent;
     return this.map.get(key);
   }
 
@@ -133,6 +148,7 @@ export class Db {
   lookup(key: string): Entry | undefined {
     const entry = this.map.get(key);
     if (entry === undefined) return undefined;
+    this.recent = entry;
     if (walkState.activeMask !== 0 && ((entry.walkMarks ^ walkState.doneMarks) & walkState.activeMask) !== 0) {
       walkState.guard?.(this, entry);
     }
@@ -183,6 +199,7 @@ export class Db {
     entry.slot = this.entries.length;
     this.entries.push(entry);
     this.map.set(key, entry);
+    this.recent = entry;
     entry.size = entrySize(entry);
     this.usedBytes += entry.size;
     this.host.keyCreated?.(this, key);
@@ -218,6 +235,7 @@ export class Db {
       walkState.guard?.(this, entry);
     }
     this.map.delete(entry.key);
+    if (this.recent === entry) this.recent = null; // no deleted value kept alive
     swapRemove(this.entries, entry.slot, setSlot);
     if (entry.ttlSlot >= 0) swapRemove(this.expiring, entry.ttlSlot, setTtlSlot);
     entry.slot = -1;
@@ -292,6 +310,7 @@ export class Db {
   clear(): number {
     if (walkState.activeMask !== 0) walkState.beforeClear?.(this);
     const n = this.entries.length;
+    this.recent = null;
     this.map.clear();
     this.entries.length = 0;
     this.expiring.length = 0;

@@ -166,7 +166,7 @@ export class Server implements KeyspaceHost {
    */
   keyChanged(db: Db, key: string, eventClass: string, event: string): void {
     // Memory accounting: the entry's size estimate follows every write (a deleted key was already subtracted).
-    const entry = db.peek(key);
+    const entry = db.peekRecent(key);
     if (entry !== undefined) db.resize(entry);
     this.dirty++;
     if (this.effects.active && (eventClass === 'x' || eventClass === 'e')) this.effects.keyDeleted(db, key);

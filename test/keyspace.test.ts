@@ -147,4 +147,26 @@ test('keyspace: swap-remove keeps slots consistent, lookup expires lazily', () =
   assert.is(db.expiresCount, 0);
 });
 
+test('peekRecent answers the live entry only: never one removed, cleared or replaced', () => {
+  const db = new Db(0, host());
+  const first = db.add('a', 'string', 'one');
+  db.add('b', 'string', 'x');
+  assert.is(db.lookup('a'), first);
+  assert.is(db.peekRecent('a'), first);
+  assert.is(db.peekRecent('b'), db.peek('b'), 'another key is looked up in the map');
+  db.remove('a');
+  assert.is(db.peekRecent('a'), undefined);
+  const second = db.add('a', 'string', 'two');
+  assert.is(db.lookup('b')?.key, 'b');
+  assert.is(db.peekRecent('a'), second, 'the re-added entry, found in the map');
+  assert.is(db.lookup('a'), second);
+  db.clear();
+  assert.is(db.peekRecent('a'), undefined);
+  const third = db.add('a', 'string', 'three');
+  db.entries.pop(); // as the RDB reader's undo of a duplicate add
+  db.map.delete('a');
+  assert.is(db.peekRecent('a'), undefined);
+  assert.ok(third.slot >= 0);
+});
+
 test.run();
