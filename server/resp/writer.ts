@@ -75,10 +75,31 @@ export class ReplyWriter {
     this.pos = p + 2;
   }
 
+  /** prefix, the decimal n, CRLF. Lengths and counts are written digit by digit: no string per reply. */
   private header(prefix: number, n: number): void {
     this.reserve(24);
-    this.slab[this.pos++] = prefix;
-    this.ascii(String(n));
+    const slab = this.slab;
+    let p = this.pos;
+    slab[p++] = prefix;
+    if (n >= 0 && n <= 0xffffffff && Number.isInteger(n)) {
+      let digits = 1;
+      for (let rest = n; rest >= 10; rest = (rest - (rest % 10)) / 10) digits++;
+      let at = p + digits - 1;
+      let rest = n;
+      while (rest >= 10) {
+        const digit = rest % 10;
+        slab[at--] = 0x30 + digit;
+        rest = (rest - digit) / 10;
+      }
+      slab[at] = 0x30 + rest;
+      p += digits;
+      slab[p] = 0x0d;
+      slab[p + 1] = 0x0a;
+      this.pos = p + 2;
+      return;
+    }
+    this.pos = p;
+    this.ascii(String(n)); // negative, beyond 32 bits, or a bigint
   }
 
   /** Raw protocol bytes, already encoded. */
