@@ -43,33 +43,44 @@ const ZSET_OBJECT = 819;
 /** A skiplist node: object, forward and span arrays (average level 4/3), boxed score. */
 const ZSET_NODE = 190;
 
-/** A numeric field of a value structure, 0 when absent (a test may plant a bare Map or array as a value). */
-function field(value: unknown, name: 'bytes' | 'size' | 'length' | 'capacity'): number {
-  if (value === null || typeof value !== 'object') return 0;
-  const n = (value as Record<string, unknown>)[name];
+/** A number, or 0 when absent (a test may plant a bare Map or array as a value). */
+function num(n: unknown): number {
   return typeof n === 'number' ? n : 0;
+}
+
+/**
+ * The fields valueBytes reads. Each case reads them by a constant name, so
+ * each load site sees one shape (this runs after every write: a load by a
+ * computed name, shared by every type, was a megamorphic lookup each time).
+ */
+interface Sized {
+  bytes?: unknown;
+  size?: unknown;
+  capacity?: unknown;
+  encoding?: unknown;
 }
 
 /** Heap bytes of an entry's value (without the key and the entry itself). */
 export function valueBytes(entry: Entry): number {
   const value = entry.value;
+  if (entry.type === 'string') return typeof value === 'string' ? stringBytes(value) : 16;
+  if (value === null || typeof value !== 'object') return 0;
+  const v = value as Sized;
   switch (entry.type) {
-    case 'string':
-      return typeof value === 'string' ? stringBytes(value) : 16;
     case 'list':
-      return LIST_OBJECT + 16 + field(value, 'capacity') * 8 + field(value, 'bytes');
+      return LIST_OBJECT + 16 + num(v.capacity) * 8 + num(v.bytes);
     case 'set': {
-      const n = field(value, 'size');
-      return SET_OBJECT + mapBytes(n) + arrayBytes(n) + n * SET_PER_MEMBER + field(value, 'bytes');
+      const n = num(v.size);
+      return SET_OBJECT + mapBytes(n) + arrayBytes(n) + n * SET_PER_MEMBER + num(v.bytes);
     }
     case 'hash': {
-      const n = field(value, 'size');
-      const dense = (value as { encoding?: string } | null)?.encoding === 'hashtable' ? arrayBytes(n) : 0;
-      return HASH_OBJECT + mapBytes(n) + dense + n * HASH_CELL + field(value, 'bytes');
+      const n = num(v.size);
+      const dense = v.encoding === 'hashtable' ? arrayBytes(n) : 0;
+      return HASH_OBJECT + mapBytes(n) + dense + n * HASH_CELL + num(v.bytes);
     }
     case 'zset': {
-      const n = field(value, 'size');
-      return ZSET_OBJECT + mapBytes(n) + n * ZSET_NODE + field(value, 'bytes');
+      const n = num(v.size);
+      return ZSET_OBJECT + mapBytes(n) + n * ZSET_NODE + num(v.bytes);
     }
   }
   return 0;
