@@ -58,19 +58,24 @@ function chunked(head: string[], count: number, per: number, element: (i: number
   return out;
 }
 
+/** A member as redis-benchmark spells __rand_int__ (12 digits, zero-padded), so lookups of prepared values hit. */
+function randMember(prefix: string, i: number): string {
+  return prefix + String(i).padStart(12, '0');
+}
+
 const TESTS: DataTest[] = [
   { name: 'zadd', label: 'ZADD', work: ['ZADD', 'bench:zadd', '__rand_int__', 'm:__rand_int__'] },
   {
     name: 'zrange',
     label: 'ZRANGE 0 9',
     work: ['ZRANGE', 'bench:z', '0', '9'],
-    prepare: (conn) => sendAll(conn, [['DEL', 'bench:z'], ...chunked(['ZADD', 'bench:z'], KEYSPACE, 1000, (i) => [String(i), `m:${i}`])]),
+    prepare: (conn) => sendAll(conn, [['DEL', 'bench:z'], ...chunked(['ZADD', 'bench:z'], KEYSPACE, 1000, (i) => [String(i), randMember('m:', i)])]),
   },
   {
     name: 'zrank',
     label: 'ZRANK',
     work: ['ZRANK', 'bench:z', 'm:__rand_int__'],
-    prepare: (conn) => sendAll(conn, [['DEL', 'bench:z'], ...chunked(['ZADD', 'bench:z'], KEYSPACE, 1000, (i) => [String(i), `m:${i}`])]),
+    prepare: (conn) => sendAll(conn, [['DEL', 'bench:z'], ...chunked(['ZADD', 'bench:z'], KEYSPACE, 1000, (i) => [String(i), randMember('m:', i)])]),
   },
   { name: 'lpush', label: 'LPUSH', work: ['LPUSH', 'bench:lpush', 'xyz'] },
   {
@@ -91,7 +96,7 @@ const TESTS: DataTest[] = [
     name: 'hget',
     label: 'HGET',
     work: ['HGET', 'bench:h', 'f:__rand_int__'],
-    prepare: (conn) => sendAll(conn, [['DEL', 'bench:h'], ...chunked(['HSET', 'bench:h'], KEYSPACE, 1000, (i) => [`f:${i}`, 'xyz'])]),
+    prepare: (conn) => sendAll(conn, [['DEL', 'bench:h'], ...chunked(['HSET', 'bench:h'], KEYSPACE, 1000, (i) => [randMember('f:', i), 'xyz'])]),
   },
 ];
 
