@@ -4,7 +4,7 @@
 
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { SkipList, type LexRange, type ScoreRange } from '../server/types/skiplist.js';
+import { SkipList, SPAN, type LexRange, type ScoreRange } from '../server/types/skiplist.js';
 import { ZSet } from '../server/types/zset.js';
 
 const test = suite('skiplist');
@@ -137,7 +137,7 @@ test('a model check would catch a broken span', () => {
   list.check();
   const node = list.byRank(10);
   assert.ok(node !== null);
-  node.span[0] += 1;
+  list.pool[node.offset + SPAN] += 1;
   assert.throws(() => list.check());
 });
 

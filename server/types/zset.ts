@@ -2,7 +2,9 @@
 // Redis keeps small sets as a listpack and converts to a skiplist past
 // zset-max-listpack-entries / zset-max-listpack-value, never back (except
 // when a command builds a fresh set); `converted` remembers that for
-// OBJECT ENCODING. The structure itself is the same in both cases.
+// OBJECT ENCODING. The structure itself is the same in both cases: the
+// skiplist's nodes live in one array of doubles (see skiplist.ts), whose
+// header starts at two levels, so a small set costs a few hundred bytes.
 
 import { SkipList, type SkipNode } from './skiplist.js';
 import { stringBytes } from '../eviction/sizes.js';
@@ -14,6 +16,13 @@ export class ZSet {
   converted = false;
   /** Running heap estimate of the members' strings (memory accounting). */
   bytes = 0;
+  /**
+   * The last member score() found and its score, so that update() right after
+   * (ZADD / ZINCRBY look the member up first) skips a second map lookup.
+   * Cleared by every change.
+   */
+  private lastMember: string | null = null;
+  private lastScore = 0;
 
   /** A set a command builds whole (STORE forms): held as a skiplist until settleEncoding. */
   static built(): ZSet {
@@ -27,13 +36,19 @@ export class ZSet {
   }
 
   score(member: string): number | undefined {
-    return this.dict.get(member);
+    const score = this.dict.get(member);
+    if (score !== undefined) {
+      this.lastMember = member;
+      this.lastScore = score;
+    }
+    return score;
   }
 
   /** Adds a member known to be absent. A listpack keeps -0 as 0 (its text is "0"); a skiplist keeps -0. */
   insert(member: string, score: number): void {
     if (score === 0 && !this.converted) score = 0;
-    this.list.insert(score, member);
+    this.lastMember = null;
+    this.list.insertOffset(score, member);
     this.dict.set(member, score);
     this.bytes += stringBytes(member);
   }
@@ -41,9 +56,10 @@ export class ZSet {
   /** Changes the score of a present member. */
   update(member: string, score: number): void {
     if (score === 0 && !this.converted) score = 0;
-    const current = this.dict.get(member);
+    const current = member === this.lastMember ? this.lastScore : this.dict.get(member);
+    this.lastMember = null;
     if (current === undefined) throw new Error('zset: update of an absent member');
-    this.list.updateScore(current, member, score);
+    this.list.updateScoreOffset(current, member, score);
     this.dict.set(member, score);
   }
 
@@ -51,6 +67,7 @@ export class ZSet {
   remove(member: string): boolean {
     const score = this.dict.get(member);
     if (score === undefined) return false;
+    this.lastMember = null;
     this.list.delete(score, member);
     this.dict.delete(member);
     this.bytes -= stringBytes(member);
@@ -79,6 +96,7 @@ export class ZSet {
     let longest = 0;
     for (const member of this.dict.keys()) if (member.length > longest) longest = member.length;
     this.converted = !(this.dict.size <= maxEntries && longest <= maxValue);
+    this.lastMember = null;
     if (!this.converted) {
       for (let x = this.list.first(); x !== null; x = x.next) {
         if (x.score === 0) {
