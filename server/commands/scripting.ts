@@ -10,7 +10,7 @@ import type { CommandDef, Handler } from './types.js';
 import { libraryChunk, parseLibraryHeader, parseScript, registry, sha1hex, type CachedScript } from '../scripting/library.js';
 import { runScript } from '../scripting/run.js';
 import { compileLibrary, dumpFunctions, restoreFunctions, unlinkLibrary, type RestorePolicy } from '../scripting/functions.js';
-import { runLua } from '../scripting/vm.js';
+import { forgetChunks, runLua } from '../scripting/vm.js';
 
 const Errors = {
   noScript: 'NOSCRIPT No matching script. Please use EVAL.',
@@ -87,7 +87,9 @@ function fcallCommand(readOnly: boolean): Handler {
     const { keys, args } = splitKeys(argv, true);
     const noWrites = fn.flags.includes('no-writes');
     if (readOnly && !noWrites) throw new ReplyError(Errors.roWithWriteFlag);
-    const { rest } = parseLibraryHeader(fn.library.code);
+    const library = fn.library;
+    const { rest } = parseLibraryHeader(library.code);
+    library.cacheKey ??= `L${sha1hex(library.code)}`;
     runScript(client.server, client, {
       source: libraryChunk(rest, fn.name),
       label: fn.name,
@@ -95,6 +97,7 @@ function fcallCommand(readOnly: boolean): Handler {
       keys,
       args,
       readOnly: readOnly || noWrites,
+      fn: { key: library.cacheKey, chunk: () => libraryChunk(rest, ''), name: fn.name },
     });
   };
 }
@@ -153,6 +156,7 @@ const scriptSubcommands: CommandDef[] = [
       throw new ReplyError('ERR SCRIPT FLUSH only support SYNC|ASYNC option');
     }
     registry(client.server).scripts.clear();
+    forgetChunks();
     client.reply.ok();
   }),
   sub('kill', 2, ['noscript', 'allow_busy'], 'Kill the script currently in execution.', (client) => {
@@ -254,6 +258,7 @@ const functionSubcommands: CommandDef[] = [
     const reg = registry(client.server);
     reg.libraries.clear();
     reg.functions.clear();
+    forgetChunks();
     client.server.dirty++;
     client.reply.ok();
   }),

@@ -80,6 +80,8 @@ export interface FunctionInfo {
 export interface LibraryInfo {
   name: string;
   code: Buffer;
+  /** The VM chunk cache's key for this code ('L' + its sha1), made on the first FCALL. */
+  cacheKey?: string;
   functions: Map<string, FunctionInfo>;
 }
 
@@ -145,6 +147,9 @@ export function libraryChunk(rest: Buffer, target: string | null): Buffer {
       '\nend __embedis_lib() local __out = {} for _, n in ipairs(__embedis_order) do local f = __embedis_fns[n] ' +
       'local fl = {} for _, x in ipairs(f.flags) do table.insert(fl, tostring(x)) end ' +
       'table.insert(__out, { n, f.desc or false, fl }) end return __out';
+  } else if (target === '') {
+    // The functions themselves, kept by the VM's chunk cache (vm.ts runFunction).
+    epilogue = '\nend __embedis_lib() return __embedis_fns';
   } else {
     epilogue = `\nend __embedis_lib() return __embedis_fns['${target}'].cb(KEYS, ARGV)`;
   }

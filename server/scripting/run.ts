@@ -15,7 +15,7 @@ import { call } from '../dispatch.js';
 import { ReplyError } from '../errors.js';
 import type { Server } from '../server.js';
 import { errorText, parseReplies, writeValue } from './convert.js';
-import { INSTRUCTIONS_PER_MS, runLua, type ReplyValue, type ScriptHost } from './vm.js';
+import { INSTRUCTIONS_PER_MS, runFunction, runLua, takeRaised, type ReplyValue, type ScriptHost } from './vm.js';
 
 export const ScriptErrors = {
   noArgs: 'ERR Please specify at least one argument for this redis lib call',
@@ -63,6 +63,8 @@ export interface ScriptRun {
   sha?: string;
   /** Write commands refused (EVAL_RO, FCALL_RO, no-writes). */
   readOnly: boolean;
+  /** FCALL: the library (its cache key and chunk) and the function, for the VM's chunk cache. */
+  fn?: { key: string; chunk: () => Buffer; name: string };
 }
 
 const LOG_LEVELS = ['debug', 'verbose', 'notice', 'warning'] as const;
@@ -82,6 +84,7 @@ function execute(server: Server, caller: Client, run: ScriptRun): ReplyValue {
   const thresholdMs = server.config.int('busy-reply-threshold');
   const started = performance.now();
   let timedOut = false;
+  let calls = 0;
 
   const host: ScriptHost = {
     call(args, protectedCall) {
@@ -94,7 +97,8 @@ function execute(server: Server, caller: Client, run: ScriptRun): ReplyValue {
       return redisCall(server, sc, args, run.readOnly);
     },
     callWire(args, protectedCall, out) {
-      if (timedOut || (thresholdMs > 0 && performance.now() - started > thresholdMs)) {
+      // The clock is read on every 8th call: a call is short next to the threshold.
+      if (timedOut || (thresholdMs > 0 && (++calls & 7) === 0 && performance.now() - started > thresholdMs)) {
         timedOut = true;
         out.error(timeoutText(thresholdMs));
         return;
@@ -124,7 +128,11 @@ function execute(server: Server, caller: Client, run: ScriptRun): ReplyValue {
   server.effects.begin();
   let outcome;
   try {
-    outcome = runLua(run.source, run.keys, run.args, host, thresholdMs > 0 ? thresholdMs * INSTRUCTIONS_PER_MS : 0, run.sha);
+    const budget = thresholdMs > 0 ? thresholdMs * INSTRUCTIONS_PER_MS : 0;
+    const fn = run.fn;
+    outcome =
+      (fn === undefined ? null : runFunction(fn.key, fn.chunk(), fn.name, run.keys, run.args, host, budget)) ??
+      runLua(run.source, run.keys, run.args, host, budget, run.sha);
   } finally {
     server.effects.end();
     state.running = false;
@@ -140,8 +148,15 @@ function execute(server: Server, caller: Client, run: ScriptRun): ReplyValue {
     const meta = value.meta;
     let text: string;
     const raw = value.err.latin1Slice(0, value.err.length).replace(/\0+$/, '');
+    const raised = takeRaised();
     if (timedOut || raw.endsWith('Script killed by fuel limit')) {
       text = timeoutText(thresholdMs);
+    } else if (raised !== null && raw === 'script execution failed') {
+      // error() with a value that is not a string, as Redis 7.0 words it: a table's err field
+      // as it is, anything else as "ERR <tostring>". (Redis 7.0 crashes on a table without err.)
+      if (raised.kind === 1) text = raised.text ?? '';
+      else if (raised.kind === 2) text = 'ERR Error raised with a table that has no err field';
+      else text = `ERR ${raised.text ?? 'nil'}`;
     } else if (meta.kind === 'global-read') {
       text = `ERR user_script:${meta.line}: Script attempted to access nonexistent global variable '${meta.name ?? ''}'`;
     } else if (meta.kind === 'command-arg-type') {
@@ -169,16 +184,29 @@ function redisCall(server: Server, sc: Client, args: Buffer[], readOnly: boolean
   return takeReply(sc);
 }
 
-/** Command names as the script gives them -> the command (a small cache over the table's lookup). */
-const nameCache = new Map<string, string>();
+const NAME_SLOTS = 256;
+const nameSlots: ({ bytes: Buffer; name: string } | undefined)[] = new Array(NAME_SLOTS);
 
 function commandName(arg: Buffer): string {
-  const raw = arg.latin1Slice(0, arg.length);
-  let name = nameCache.get(raw);
-  if (name === undefined) {
-    name = raw.toLowerCase();
-    if (nameCache.size < 1024) nameCache.set(raw, name);
+  const n = arg.length;
+  if (n > 24) return arg.latin1Slice(0, n).toLowerCase();
+  let h = n;
+  for (let i = 0; i < n; i++) h = (Math.imul(h, 31) + (arg[i] | 0x20)) | 0;
+  const slot = (h ^ (h >>> 8)) & (NAME_SLOTS - 1);
+  const hit = nameSlots[slot];
+  if (hit !== undefined && hit.bytes.length === n) {
+    const b = hit.bytes;
+    let same = true;
+    for (let i = 0; i < n; i++) {
+      if (b[i] !== arg[i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return hit.name;
   }
+  const name = arg.latin1Slice(0, n).toLowerCase();
+  nameSlots[slot] = { bytes: Buffer.from(arg), name };
   return name;
 }
 

@@ -158,6 +158,9 @@ export class WireWriter {
 
   /** Reads a decimal line from src at p (after the type byte); returns [value, next]. */
   private lineEnd(src: Buffer, p: number): number {
+    // Reply lines are short: a loop beats a native indexOf call here.
+    const n = src.length;
+    for (let i = p; i < n && i < p + 32; i++) if (src[i] === 13) return i;
     return src.indexOf(13, p);
   }
 

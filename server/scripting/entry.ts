@@ -1,0 +1,45 @@
+// The engine's entry, driven by the server: the engine's own evalWithArgs
+// hashes every script with a pure-JS SHA-1 on each run (over half the cost of
+// a short script); the server already knows the sha, so it makes the same
+// steps itself when the engine's internals are there.
+
+import type { LuaEngine, ReplyValue } from 'lua-redis-wasm';
+import { heapView, internals } from './host.js';
+
+/** Runs source with KEYS and ARGV; sha is what the engine's error texts name. */
+export function evalFast(e: LuaEngine, source: Buffer, sha: string, keys: Buffer[], args: Buffer[]): ReplyValue {
+  const inner = internals(e);
+  const x = inner.exports;
+  if (x?._alloc === undefined || x._free_mem === undefined || inner.callEvalWithArgs === undefined || inner.decodeResult === undefined) {
+    return e.evalWithArgs(source, keys, args);
+  }
+  // The ArgArray wire format ([count u32le] then [len u32le][bytes] each), written in place.
+  let argLen = 4;
+  for (let i = 0; i < keys.length; i++) argLen += 4 + keys[i].length;
+  for (let i = 0; i < args.length; i++) argLen += 4 + args[i].length;
+  // One block: the source, then the arguments (4-aligned).
+  const srcLen = (source.length + 3) & ~3;
+  const scriptPtr = x._alloc(srcLen + argLen);
+  const argsPtr = scriptPtr + srcLen;
+  // The heap view is taken after the allocation: it may grow the memory.
+  const h = heapView(x.HEAPU8!);
+  source.copy(h, scriptPtr);
+  let p = argsPtr;
+  h.writeUInt32LE(keys.length + args.length, p);
+  p += 4;
+  for (let i = 0; i < keys.length; i++) {
+    const b = keys[i];
+    h.writeUInt32LE(b.length, p);
+    b.copy(h, p + 4);
+    p += 4 + b.length;
+  }
+  for (let i = 0; i < args.length; i++) {
+    const b = args[i];
+    h.writeUInt32LE(b.length, p);
+    b.copy(h, p + 4);
+    p += 4 + b.length;
+  }
+  const result = inner.callEvalWithArgs.call(e, scriptPtr, source.length, argsPtr, argLen, keys.length);
+  x._free_mem(scriptPtr);
+  return inner.decodeResult.call(e, result, sha);
+}

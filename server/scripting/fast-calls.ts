@@ -1,0 +1,70 @@
+// redis.call / redis.pcall as the VM imports them, replaced by the server's
+// own handlers: the arguments are handed to the command as views of the VM's
+// memory (argv is borrowed, as a socket read's is), and the reply is written
+// once, straight into the VM's wire format, instead of a Buffer per argument
+// and per reply node.
+
+import type { LuaEngine } from 'lua-redis-wasm';
+import { heapView, internals, running } from './host.js';
+import { SECRET, toggleReadOnly } from './readonly-mark.js';
+import { WireWriter } from './wire.js';
+
+const wire = new WireWriter();
+const noScript = Buffer.from('ERR no script running');
+
+interface ModuleInternals {
+  handlers?: Record<string, unknown>;
+}
+
+/** Installs the handlers on the module that made e (no-op when its internals differ). */
+export function installFastCalls(module: unknown, e: LuaEngine): void {
+  const handlers = (module as ModuleInternals).handlers;
+  const x = internals(e).exports;
+  if (handlers === undefined || x?._alloc === undefined || x.HEAPU8 === undefined) return;
+  const alloc = x._alloc;
+  const make = (protectedCall: boolean) =>
+    // (retPtr, ptr, len) when the import returns through memory, else (ptr, len) -> packed i64.
+    (a: number, b: number, c?: number): bigint | undefined => {
+      const hasRet = c !== undefined;
+      const ptr = hasRet ? b : a;
+      const len = hasRet ? c : b;
+      const view = heapView(x.HEAPU8!);
+      const end = ptr + len;
+      const count = len >= 4 ? view.readUInt32LE(ptr) : 0;
+      const args: Buffer[] = new Array<Buffer>(count);
+      let off = ptr + 4;
+      for (let i = 0; i < count; i++) {
+        const n = view.readUInt32LE(off);
+        off += 4;
+        if (off + n > end) throw new Error('ERR invalid argument encoding');
+        args[i] = view.subarray(off, off + n);
+        off += n;
+      }
+      wire.reset();
+      const host = running.host;
+      try {
+        if (count === 3 && args[0].length === 32 && args[0].latin1Slice(0, 32) === SECRET) {
+          if (toggleReadOnly(view, args[1].latin1Slice(0, args[1].length), args[2].latin1Slice(0, args[2].length))) wire.nil();
+          else wire.error('ERR refused');
+        } else if (host === null) wire.value({ err: noScript });
+        else if (host.callWire !== undefined) host.callWire(args, protectedCall, wire);
+        else wire.value(host.call(args, protectedCall));
+      } catch (error) {
+        wire.reset();
+        wire.error(error instanceof Error ? error.message : String(error));
+      }
+      const outLen = wire.pos;
+      const outPtr = alloc(outLen);
+      // The allocation may have grown the memory: take the view again.
+      const h = heapView(x.HEAPU8!);
+      wire.buf.copy(h, outPtr, 0, outLen);
+      if (hasRet) {
+        h.writeUInt32LE(outPtr >>> 0, a);
+        h.writeUInt32LE(outLen, a + 4);
+        return undefined;
+      }
+      return (BigInt(outLen) << 32n) | BigInt(outPtr >>> 0);
+    };
+  handlers.call = make(false);
+  handlers.pcall = make(true);
+}

@@ -1,0 +1,59 @@
+// What the VM's host imports see: the script running now (scripts run one at
+// a time and never nest, so one engine serves every server in the process and
+// its callbacks go to whichever script is current), a Buffer over the VM's
+// memory, and the engine internals the server drives directly.
+
+import type { LuaEngine, RedisHost, ReplyValue } from 'lua-redis-wasm';
+import type { WireWriter } from './wire.js';
+
+/** What a running script provides to redis.call / pcall / log / setresp. */
+export interface ScriptHost {
+  call(args: Buffer[], protectedCall: boolean): ReplyValue;
+  /** The same as call, written into out in the VM's wire format (the fast path). */
+  callWire?(args: Buffer[], protectedCall: boolean, out: WireWriter): void;
+  log(level: number, message: Buffer): void;
+  setResp(version: 2 | 3): void;
+}
+
+/** The script whose host calls the VM makes now (null between scripts). */
+export const running: { host: ScriptHost | null } = { host: null };
+
+/** The host given to the engine: every callback is routed to running.host. */
+export const routedHost: RedisHost = {
+  redisCall: (args) => (running.host === null ? { err: Buffer.from('ERR no script running') } : running.host.call(args, false)),
+  redisPcall: (args) => (running.host === null ? { err: Buffer.from('ERR no script running') } : running.host.call(args, true)),
+  log: (level, message) => running.host?.log(level, message),
+  onSetResp: (version) => running.host?.setResp(version),
+};
+
+/** The engine's exports the server uses (present in lua-redis-wasm 1.5; each is checked before use). */
+export interface EngineExports {
+  _set_limits?: (maxFuel: number, maxReplyBytes: number, maxArgBytes: number) => void;
+  _alloc?: (size: number) => number;
+  _free_mem?: (ptr: number) => void;
+  _eval_with_args?: (...args: number[]) => unknown;
+  HEAPU8?: Uint8Array;
+}
+
+/** The engine object's internals: its exports and the steps of evalWithArgs. */
+export interface EngineInternals {
+  exports?: EngineExports;
+  callEvalWithArgs?: (scriptPtr: number, scriptLen: number, argsPtr: number, argsLen: number, keysCount: number) => unknown;
+  decodeResult?: (result: unknown, sha: string) => ReplyValue;
+}
+
+export function internals(e: LuaEngine): EngineInternals {
+  return e as unknown as EngineInternals;
+}
+
+/** A Buffer over the VM's memory, made again only when the memory grew (its ArrayBuffer changes). */
+let viewOf: ArrayBufferLike | null = null;
+let view: Buffer = Buffer.alloc(0);
+
+export function heapView(heap: Uint8Array): Buffer {
+  if (heap.buffer !== viewOf || view.length !== heap.byteLength) {
+    viewOf = heap.buffer;
+    view = Buffer.from(heap.buffer, heap.byteOffset, heap.byteLength);
+  }
+  return view;
+}

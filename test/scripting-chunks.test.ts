@@ -1,0 +1,116 @@
+// The compiled-chunk cache (server/scripting/vm.ts): a script run from its
+// cached chunk through the stub must give exactly what a fresh compile of the
+// same source gives (values, error texts, lines, KEYS/ARGV, the sandbox), and
+// the cache table itself must stay out of the scripts' way.
+
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { chunkCacheSize, forgetChunks, runLua, type ReplyValue, type ScriptHost } from '../server/scripting/vm.js';
+import { sha1hex } from '../server/scripting/library.js';
+
+const test = suite('compiled chunk cache');
+
+const host: ScriptHost = {
+  call: (args) => {
+    const name = args[0].latin1Slice(0, args[0].length).toLowerCase();
+    if (name === 'fail') return { err: Buffer.from('ERR failed here') };
+    if (name === 'echo') return Buffer.from(args[1] ?? Buffer.alloc(0));
+    return 1;
+  },
+  log: () => undefined,
+  setResp: () => undefined,
+};
+
+/** The engine wraps bodies like this (library.ts asFunction). */
+function wrap(body: string): Buffer {
+  return Buffer.from(`return ((function() ${body}\nend)())`, 'latin1');
+}
+
+function strip(value: ReplyValue): unknown {
+  return JSON.parse(
+    JSON.stringify(value, (k, v) => {
+      if (k === 'sha') return undefined;
+      if (v !== null && typeof v === 'object' && v.type === 'Buffer') {
+        return Buffer.from(v.data).toString('latin1');
+      }
+      return v;
+    }),
+  );
+}
+
+function run(body: string, cached: boolean, keys: string[] = ['k1', 'k2'], args: string[] = ['a1']): unknown {
+  const source = wrap(body);
+  const outcome = runLua(
+    source,
+    keys.map((k) => Buffer.from(k)),
+    args.map((a) => Buffer.from(a)),
+    host,
+    0,
+    cached ? sha1hex(source) : undefined,
+  );
+  return 'value' in outcome ? strip(outcome.value) : outcome;
+}
+
+const CORPUS: string[] = [
+  'return 1',
+  'return {KEYS[1], KEYS[2], ARGV[1], #KEYS, #ARGV}',
+  'return 1, 2, 3',
+  'return',
+  "return 'x' .. 'y', 5",
+  'return 3.99',
+  "error('boom')",
+  "local a = 1\nlocal b = 2\nerror('on line 3')",
+  "error('level two', 2)",
+  "error('no position', 0)",
+  'error(5)',
+  "error({err='My Error'})",
+  'return nosuchglobal',
+  'local t = nil\nreturn t.x',
+  'x = 1',
+  "redis.call('fail')",
+  "local a = 1\nreturn redis.call('fail')",
+  "return redis.pcall('fail')",
+  "return redis.call('echo', ARGV[1])",
+  "return {pcall(function() error('inner') end)}",
+  'return select(\'#\', ...)',
+  "local function f(n) if n == 0 then error('deep') end return f(n - 1) end\nreturn f(50)",
+  'return {1, 2, nil, 4}',
+  "return {ok='fine'}",
+  "return type(getmetatable(_G).__index)",
+  "return getmetatable(_G).x",
+  "local m = getmetatable(_G) m.x = 1",
+  "return tostring(rawget(_G, 'KEYS') == KEYS)",
+  "return cjson.encode({1, 2})",
+  "return redis.sha1hex('')",
+];
+
+test('a cached chunk runs exactly as a fresh compile of the same source', () => {
+  assert.ok(chunkCacheSize() !== null, 'the chunk cache is set up on this VM');
+  for (const body of CORPUS) {
+    const fresh = run(body, false);
+    const first = run(body, true);
+    const again = run(body, true, ['other'], ['b1', 'b2']);
+    assert.equal(first, fresh, body);
+    assert.equal(again, run(body, false, ['other'], ['b1', 'b2']), body);
+  }
+});
+
+test('the cache holds one chunk per sha and is emptied by forgetChunks', () => {
+  const before = chunkCacheSize() ?? 0;
+  run("return 'only once'", true);
+  run("return 'only once'", true);
+  assert.is(chunkCacheSize(), before + 1);
+  forgetChunks();
+  assert.is(chunkCacheSize(), 0);
+  assert.equal(run("return 'only once'", true), 'only once');
+  assert.is(chunkCacheSize(), 1);
+});
+
+test('scripts cannot reach or replace the cache through names', () => {
+  assert.equal(run("return getmetatable(_G).cache", true), null);
+  assert.equal(run("local t = {} for k in pairs(_G) do if type(k) ~= 'string' then t[#t + 1] = 1 end end return #t", true), 0);
+  const write = run('local m = getmetatable(_G) m[m] = {}', true);
+  assert.match((write as { err: string }).err, 'Attempt to modify a readonly table');
+});
+
+test.run();
