@@ -15,7 +15,8 @@
 //     load time the server logs itself ("DB loaded from disk: X seconds").
 // It reports; it never fails on speed.
 //
-// Usage: node dist/bench/persistence.js [--keys N] [--clients C] [--cpu K]
+// Usage: node dist/bench/persistence.js [--keys N] [--clients C] [--cpu K] [--port P] [--only embedis|redis]
+//   --port P: embedis listens on P, redis-server on P+1 (default 7866).
 //   --cpu K pins each server to CPU K with taskset (the clients run unpinned).
 //
 // The event-loop probe: this same file, imported with --import into the
@@ -105,6 +106,13 @@ function option(name: string, fallback: number): number {
 const KEYS = option('keys', 1_000_000);
 const CLIENTS = option('clients', 4);
 const CPU = option('cpu', -1);
+/** Ports: embedis on PORT, redis-server on PORT+1. */
+const PORT = option('port', 7866);
+/** --only embedis|redis: measure one server. */
+const ONLY = ((): string | null => {
+  const at = args.indexOf('--only');
+  return at >= 0 ? args[at + 1] : null;
+})();
 const here = fileURLToPath(import.meta.url);
 const cli = path.join(path.dirname(here), '..', 'server', 'cli.js');
 
@@ -368,7 +376,7 @@ async function main(): Promise<void> {
   const targets: Target[] = [
     {
       name: 'embedis',
-      port: 7866,
+      port: PORT,
       dir: embedisDir,
       probe: true,
       start: () => {
@@ -378,7 +386,7 @@ async function main(): Promise<void> {
           pathToFileURL(here).href,
           cli,
           '--port',
-          '7866',
+          String(PORT),
           '--dir',
           embedisDir,
           '--save',
@@ -393,11 +401,11 @@ async function main(): Promise<void> {
     },
     {
       name: 'redis',
-      port: 7867,
+      port: PORT + 1,
       dir: redisDir,
       probe: false,
       start: () => {
-        const [command, argv] = pinned('redis-server', ['--port', '7867', '--dir', redisDir, '--save', '', '--appendonly', 'no']);
+        const [command, argv] = pinned('redis-server', ['--port', String(PORT + 1), '--dir', redisDir, '--save', '', '--appendonly', 'no']);
         const child = track(spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] }));
         captureLog(child);
         return child;
@@ -406,7 +414,7 @@ async function main(): Promise<void> {
   ];
   console.log(`persistence bench: ${KEYS} keys of mixed types, ${CLIENTS} clients writing during BGSAVE${CPU >= 0 ? `, servers pinned to CPU ${CPU}` : ''}`);
   const rows: Record<string, string>[] = [];
-  for (const target of targets) rows.push(await measure(target));
+  for (const target of targets) if (ONLY === null || ONLY === target.name) rows.push(await measure(target));
   // One row per figure, one column per server: the table stays readable with many figures.
   const names = Object.keys(rows[0]).filter((k) => k !== 'server');
   const width = Math.max(...names.map((n) => n.length));

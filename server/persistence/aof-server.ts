@@ -9,9 +9,9 @@ import type { Command, CommandDef } from '../commands/types.js';
 import { ReplyError } from '../errors.js';
 import type { Server } from '../server.js';
 import { Aof, datasetEntryCommands, rdbBaseHooks, writeFileDurably, type BaseJob } from './aof.js';
-import { BackgroundRdbSave, KeyspaceWalk } from './snapshot.js';
+import { BackgroundRdbSave, KeyspaceWalk, rdbRefusesWrites } from './snapshot.js';
 import { encodeRecord, recordSize } from './aof-format.js';
-import { ManifestError, parseManifest, readRecords, type ManifestFile } from './aof-format.js';
+import { formatManifest, ManifestError, parseManifest, readRecords, type ManifestFile } from './aof-format.js';
 
 const registry = new WeakMap<Server, Aof>();
 
@@ -30,11 +30,23 @@ export function installAof(server: Server): void {
   const aof = aofOf(server);
   aof.backgroundBase = backgroundBase;
   server.config.onChange('appendfsync', (value) => aof.setPolicy(String(value)));
+  aof.timestamps = server.config.bool('aof-timestamp-enabled');
+  server.config.onChange('aof-timestamp-enabled', (value) => {
+    aof.timestamps = value === true || value === 'yes';
+  });
+  // As Redis's processCommand: while the AOF cannot be written, writes (and PING) get -MISCONF.
+  server.commandChecks.push((_client, command) => {
+    const errno = aof.writeError();
+    if (errno === null) return null;
+    if (!command.isWrite && command.name !== 'ping') return null;
+    if (rdbRefusesWrites(server)) return null; // the RDB's MISCONF comes first
+    return `MISCONF Errors writing to the AOF file: ${errno}`;
+  });
   server.config.onChange('appendonly', (value) => {
     if (!started.has(server)) return; // start-up: startAof decides
     if (value === true || value === 'yes') {
       // As Redis: turning it on at run time writes the dataset as a new base first.
-      if (!aof.enabled) aof.start(false);
+      if (!aof.enabled) aof.enable();
     } else {
       aof.stop();
     }
@@ -65,9 +77,56 @@ export function startAof(server: Server): void {
   const aof = aofOf(server);
   const dir = aof.directory();
   const manifestPath = path.join(dir, `${server.config.string('appendfilename')}.manifest`);
+  upgradeOldAof(server, dir, manifestPath);
   const exists = fs.existsSync(manifestPath);
   if (exists) loadAofDirectory(server, dir, manifestPath);
   aof.start(exists, true);
+}
+
+/**
+ * Redis 7's upgrade of a Redis 6 AOF: a single `appendfilename` file in
+ * `dir` and no AOF directory (or one whose manifest names nothing, or only
+ * that file as a base that is not there) is moved into the directory as its
+ * base (seq 1) and a manifest is written; the incr file follows on start.
+ */
+function upgradeOldAof(server: Server, dir: string, manifestPath: string): void {
+  const name = server.config.string('appendfilename');
+  const oldPath = path.resolve(server.config.string('dir'), name);
+  const inDir = path.join(dir, name);
+  if (!isFile(oldPath) || oldPath === inDir) return;
+  if (fs.existsSync(dir)) {
+    let manifest = { base: null as ManifestFile | null, incrs: [] as ManifestFile[] };
+    if (fs.existsSync(manifestPath)) {
+      try {
+        manifest = parseManifest(fs.readFileSync(manifestPath, 'latin1'));
+      } catch {
+        return; // a bad manifest is reported by the loader
+      }
+    }
+    const empty = manifest.base === null && manifest.incrs.length === 0;
+    const onlyOldBase = manifest.base !== null && manifest.incrs.length === 0 && manifest.base.name === name && !fs.existsSync(inDir);
+    if (!empty && !onlyOldBase) return;
+  }
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new AofLoadError(`Can't open or create append-only dir ${server.config.string('appenddirname')}: ${(error as Error).message}`);
+  }
+  writeFileDurably(manifestPath, Buffer.from(formatManifest({ base: { name, seq: 1, type: 'b' }, incrs: [], history: [] }), 'latin1'));
+  try {
+    fs.renameSync(oldPath, inDir);
+  } catch (error) {
+    throw new AofLoadError(`Error trying to rename the existing AOF to old AOF format: ${(error as Error).message}`);
+  }
+  server.log('notice', `Successfully migrated an old-style AOF file (${name}) into the AOF directory (${server.config.string('appenddirname')}).`);
+}
+
+function isFile(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
 }
 
 export function loadAofDirectory(server: Server, dir: string, manifestPath: string): void {
@@ -103,16 +162,18 @@ export function loadAofDirectory(server: Server, dir: string, manifestPath: stri
 function loadAofFile(server: Server, client: Client, full: string, name: string, isLast: boolean): void {
   const data = fs.readFileSync(full);
   if (data.length === 0) return;
+  let start = 0;
   if (data.length >= 5 && data.latin1Slice(0, 5) === 'REDIS') {
     if (rdbBaseHooks.load === null) throw new AofLoadError(`The AOF file ${name} starts with an RDB preamble, which this build cannot read`);
-    rdbBaseHooks.load(server, data, name);
-    return;
+    // An RDB preamble; commands may follow it (a Redis 6 appendonly.aof), as Redis's loader reads them.
+    start = rdbBaseHooks.load(server, data, name);
+    if (start >= data.length) return;
   }
   let queue: Array<{ command: Command; argv: Buffer[] }> | null = null;
-  let validUpTo = 0;
+  let validUpTo = start;
   let beforeMulti = 0;
   let commands = 0;
-  const problem = readRecords(data, 0, (args, end) => {
+  const problem = readRecords(data, start, (args, end) => {
     commands++;
     const name0 = args[0].latin1Slice(0, args[0].length).toLowerCase();
     if (name0 === 'multi' && args.length === 1) {
@@ -198,14 +259,14 @@ export function aofInfoFields(server: Server): { head: Array<[string, string | n
     ['aof_last_bgrewrite_status', s.lastRewriteStatus],
     ['aof_rewrites', s.rewrites],
     ['aof_rewrites_consecutive_failures', s.consecutiveFailures],
-    ['aof_last_write_status', s.lastWriteStatus],
+    ['aof_last_write_status', aof.writeStatus],
   ];
   const tail: Array<[string, string | number]> = aof.enabled
     ? [
         ['aof_current_size', s.currentSize],
         ['aof_base_size', s.baseSize],
         ['aof_pending_rewrite', 0],
-        ['aof_buffer_length', 0],
+        ['aof_buffer_length', aof.bufferLength],
         ['aof_pending_bio_fsync', s.pendingBioFsync],
         ['aof_delayed_fsync', s.delayedFsync],
       ]
@@ -240,6 +301,8 @@ function commandsBase(server: Server, target: string): BaseJob {
     len = encodeRecord(buf, len, args);
   };
   const now = server.clock.now();
+  // aof-timestamp-enabled: the base starts with the time it was taken, as Redis's rewriteAppendOnlyFileRio.
+  if (aofOf(server).timestamps) len += buf.write(`#TS:${Math.floor(now / 1000)}\r\n`, len, 'latin1');
   const live = (e: { hasTtl: boolean; expireAt: number }) => !(e.hasTtl && now > e.expireAt);
   const walk = new KeyspaceWalk(server, {
     beginDb: (index) => {

@@ -6,28 +6,38 @@
 // that batch leaves (under appendfsync always, fsynced first as well: one
 // group commit per event-loop turn).
 //
-// Node cannot fork, so BGREWRITEAOF writes the new base in place: the dataset
-// is serialised synchronously (a consistent point in time), a new incr file
-// is opened and the manifest is swapped by rename.
+// Node cannot fork, so BGREWRITEAOF writes the new base in place: a new incr
+// file takes the records from then on while a fork-less walk (aof-server.ts)
+// writes the base, and the manifest is swapped by rename when it is on disk.
+//
+// This file turns the AOF on and off and runs rewrites; the pieces are:
+//   aof-writer.ts   the incr file's record buffer, write/fsync policy and error state
+//   aof-files.ts    the directory, the manifest and the file names
+//   aof-io.ts       the file operations, errno texts, durable whole-file writes
+//   aof-dataset.ts  the dataset as commands (a base without the RDB preamble)
+//   aof-format.ts   RESP records and the manifest's text form
 
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Client } from '../client.js';
 import type { EffectArg, EffectConsumer } from '../effects.js';
-import { exactExpireAt, type Entry } from '../keyspace.js';
 import type { Server } from '../server.js';
-import { formatDouble } from '../resp/number-format.js';
-import { encodeRecord, formatManifest, parseManifest, recordSize, type Manifest, type ManifestFile } from './aof-format.js';
+import type { Manifest, ManifestFile } from './aof-format.js';
+import { AofFiles } from './aof-files.js';
+import { NEW_INCR_FLAGS, writeFileDurably, type AofIo } from './aof-io.js';
+import { AofWriter, type AofStats } from './aof-writer.js';
+import { datasetAsCommands } from './aof-dataset.js';
 
-/** How many items one rewrite command carries (Redis's AOF_REWRITE_ITEMS_PER_CMD). */
-const ITEMS_PER_COMMAND = 64;
+export { datasetAsCommands, datasetEntryCommands } from './aof-dataset.js';
+export { ioErrorText, writeFileDurably, type AofIo } from './aof-io.js';
+export type { AofStats } from './aof-writer.js';
 
 /** Hooks part A (the RDB code) fills so the base can be an RDB file (aof-use-rdb-preamble). */
 export const rdbBaseHooks: {
   /** The whole dataset as an RDB file. */
   write: ((server: Server) => Buffer) | null;
-  /** Loads an RDB file's content into the server (throws with a message when corrupt). */
-  load: ((server: Server, data: Buffer, fileName: string) => void) | null;
+  /** Loads an RDB file's content into the server (throws with a message when corrupt); returns the bytes it took. */
+  load: ((server: Server, data: Buffer, fileName: string) => number) | null;
 } = { write: null, load: null };
 
 /** A base file being written in the background (a fork-less walk); set up by aof-server.ts. */
@@ -45,34 +55,11 @@ interface Rewrite {
   base: ManifestFile;
   incr: ManifestFile;
   previous: Manifest;
-}
-
-export interface AofStats {
-  rewrites: number;
-  lastRewriteTimeSec: number;
-  lastRewriteStatus: 'ok' | 'err';
-  consecutiveFailures: number;
-  lastWriteStatus: 'ok' | 'err';
-  rewriteScheduled: boolean;
-  /** Size of the AOF (base + incrs) in bytes, and of the base, as Redis's aof_current_size / aof_base_size. */
-  currentSize: number;
-  baseSize: number;
-  delayedFsync: number;
-  pendingBioFsync: number;
+  /** Set when turning the AOF on (Redis's AOF_WAIT_REWRITE): records go to this temp incr file, named in no manifest yet. */
+  temp: string | null;
 }
 
 export class Aof implements EffectConsumer {
-  private fd = -1;
-  private manifest: Manifest = { base: null, incrs: [], history: [] };
-  private buffer = Buffer.allocUnsafe(64 * 1024);
-  private buffered = 0;
-  private selectedDb = -1;
-  private unsynced = false;
-  private fsyncTimer: NodeJS.Timeout | null = null;
-  private fsyncRunning = false;
-  private readonly held = new Set<Client>();
-  private commitScheduled = false;
-  private policy: 'always' | 'everysec' | 'no' = 'everysec';
   readonly stats: AofStats = {
     rewrites: 0,
     lastRewriteTimeSec: -1,
@@ -85,12 +72,44 @@ export class Aof implements EffectConsumer {
     delayedFsync: 0,
     pendingBioFsync: 0,
   };
-
+  /** The record writer (the open incr file and its buffer). */
+  private readonly w: AofWriter;
+  /** The directory and its manifest. */
+  private readonly files: AofFiles;
+  private fsyncTimer: NodeJS.Timeout | null = null;
   /** Background base writer (BGREWRITEAOF, auto rewrite); null: rewrites run synchronously. */
   backgroundBase: BaseJobFactory | null = null;
   private rewriting: Rewrite | null = null;
+  /** Turned on, logging to the temp incr file, and no base written yet (a failed first base is retried by the cron). */
+  private awaitingFirstBase = false;
 
-  constructor(private readonly server: Server) {}
+  constructor(private readonly server: Server) {
+    this.w = new AofWriter(server, this.stats);
+    this.files = new AofFiles(server);
+  }
+
+  /** The file operations (tests replace them to simulate a failing disk). */
+  get io(): AofIo {
+    return this.w.io;
+  }
+
+  set io(io: AofIo) {
+    this.w.io = io;
+  }
+
+  /** aof-timestamp-enabled: "#TS:" annotations in the records and the base. */
+  get timestamps(): boolean {
+    return this.w.timestamps;
+  }
+
+  set timestamps(on: boolean) {
+    this.w.timestamps = on;
+  }
+
+  /** Whether the last fsync failed (Redis's aof_bio_fsync_status). */
+  get fsyncStatus(): 'ok' | 'err' {
+    return this.w.fsyncStatus;
+  }
 
   get rewriteInProgress(): boolean {
     return this.rewriting !== null;
@@ -102,24 +121,54 @@ export class Aof implements EffectConsumer {
   }
 
   get enabled(): boolean {
-    return this.fd >= 0;
+    return this.w.fd >= 0;
+  }
+
+  /** The AOF was turned on and its first base is not written yet (Redis's AOF_WAIT_REWRITE). */
+  get waitingRewrite(): boolean {
+    return this.awaitingFirstBase;
+  }
+
+  /** Why writes are refused (the strerror of the failed write or fsync), or null when the AOF writes fine. */
+  writeError(): string | null {
+    return this.w.writeError();
+  }
+
+  /** INFO's aof_last_write_status: a failed background fsync counts too. */
+  get writeStatus(): 'ok' | 'err' {
+    return this.w.writeStatus;
+  }
+
+  /** Bytes of records not yet written to the file (INFO's aof_buffer_length). */
+  get bufferLength(): number {
+    return this.w.bufferLength;
   }
 
   /** <dir>/<appenddirname>, absolute (dir is the process's working directory, as in Redis). */
   directory(): string {
-    return path.resolve(this.server.config.string('dir'), this.server.config.string('appenddirname'));
-  }
-
-  private fileName(): string {
-    return this.server.config.string('appendfilename');
-  }
-
-  private manifestPath(): string {
-    return path.join(this.directory(), `${this.fileName()}.manifest`);
+    return this.files.directory();
   }
 
   setPolicy(policy: string): void {
-    this.policy = policy === 'always' ? 'always' : policy === 'no' ? 'no' : 'everysec';
+    this.w.setPolicy(policy);
+  }
+
+  feed(dbId: number, args: readonly EffectArg[]): void {
+    this.w.feed(dbId, args);
+  }
+
+  beforeReplies(client: Client): boolean {
+    return this.w.beforeReplies(client);
+  }
+
+  /** Writes the buffered records now; false when the write failed (see AofWriter.writeOut). */
+  writeOut(): boolean {
+    return this.w.writeOut();
+  }
+
+  /** Whether a new base is an RDB file (aof-use-rdb-preamble, when the RDB code is there). */
+  private useRdbBase(): boolean {
+    return this.server.config.bool('aof-use-rdb-preamble') && rdbBaseHooks.write !== null;
   }
 
   // ---- turning on and off ----------------------------------------------------
@@ -130,150 +179,69 @@ export class Aof implements EffectConsumer {
    */
   start(resumeExisting: boolean, atStartup = false): void {
     if (this.enabled) return;
-    this.setPolicy(this.server.config.string('appendfsync'));
-    fs.mkdirSync(this.directory(), { recursive: true });
-    if (resumeExisting && fs.existsSync(this.manifestPath())) {
-      this.manifest = parseManifest(fs.readFileSync(this.manifestPath(), 'latin1'));
-      if (this.manifest.incrs.length === 0) {
+    this.w.setPolicy(this.server.config.string('appendfsync'));
+    fs.mkdirSync(this.files.directory(), { recursive: true });
+    if (resumeExisting && this.files.hasManifest()) {
+      this.files.manifest = this.files.readManifest();
+      if (this.files.manifest.incrs.length === 0) {
         const seq = 1;
-        this.manifest.incrs.push({ name: `${this.fileName()}.${seq}.incr.aof`, seq, type: 'i' });
-        this.writeManifest(this.manifest);
+        const name = `${this.files.fileName()}.${seq}.incr.aof`;
+        this.server.log('notice', `Creating AOF incr file ${name} on server start`);
+        this.files.manifest.incrs.push({ name, seq, type: 'i' });
+        this.files.writeManifest(this.files.manifest);
       }
-      const last = this.manifest.incrs[this.manifest.incrs.length - 1];
-      this.fd = fs.openSync(path.join(this.directory(), last.name), 'a');
-      this.stats.baseSize = this.manifest.base ? this.fileSize(this.manifest.base.name) : 0;
-      this.stats.currentSize = this.totalSize();
+      const last = this.files.manifest.incrs[this.files.manifest.incrs.length - 1];
+      this.w.fd = fs.openSync(this.files.pathOf(last.name), 'a');
+      this.w.incrSize = fs.fstatSync(this.w.fd).size;
+      this.stats.baseSize = this.files.manifest.base ? this.files.fileSize(this.files.manifest.base.name) : 0;
+      this.stats.currentSize = this.files.totalSize();
     } else {
       this.rewriteNow(!atStartup, true);
     }
-    this.selectedDb = -1;
-    this.server.effects.attach(this);
-    this.fsyncTimer = setInterval(() => this.everySecond(), 1000);
+    this.w.selectedDb = -1;
+    this.server.effects.attach(this.w);
+    this.fsyncTimer = setInterval(() => this.w.everySecond(), 1000);
     this.fsyncTimer.unref();
   }
 
   /** appendonly no: flush, fsync, close; the files stay. */
   stop(): void {
     if (!this.enabled) return;
+    const temp = this.awaitingFirstBase ? this.files.tempIncrName() : null;
+    this.awaitingFirstBase = false;
     this.cancelRewrite();
-    this.server.effects.detach(this);
-    this.writeOut();
-    this.fsyncNow();
-    fs.closeSync(this.fd);
-    this.fd = -1;
+    this.server.effects.detach(this.w);
+    this.w.writeOut();
+    this.w.fsyncNow();
+    fs.closeSync(this.w.fd);
+    this.w.fd = -1;
+    // Turned off before its first base was complete: the temp incr file belongs to nothing (Redis's aofRemoveTempFile).
+    if (temp !== null) this.files.unlinkQuietly(temp);
+    this.w.buffered = 0;
+    this.w.stuck = 0;
+    this.stats.lastWriteStatus = 'ok';
+    this.w.fsyncStatus = 'ok';
     if (this.fsyncTimer !== null) clearInterval(this.fsyncTimer);
     this.fsyncTimer = null;
-    this.releaseHeld();
+    this.w.releaseHeld();
   }
 
   /** Shutdown: everything written and fsynced. */
   close(): void {
     if (!this.enabled) return;
+    if (this.awaitingFirstBase) {
+      // Turned on but the first base is not complete: write it now, or the dataset would not be in the AOF.
+      try {
+        this.rewriteNow(true, true);
+      } catch {
+        // logged by rewriteNow
+      }
+    }
     // A rewrite still running is dropped: the manifest already names every incr file, so nothing is lost.
     this.cancelRewrite();
-    this.writeOut();
-    this.fsyncNow();
-    this.releaseHeld();
-  }
-
-  // ---- records -------------------------------------------------------------------
-
-  feed(dbId: number, args: readonly EffectArg[]): void {
-    if (dbId >= 0 && dbId !== this.selectedDb) {
-      this.append(['SELECT', String(dbId)]);
-      this.selectedDb = dbId;
-    }
-    this.append(args);
-  }
-
-  private append(args: readonly EffectArg[]): void {
-    const size = recordSize(args);
-    if (this.buffered + size > this.buffer.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.buffered + size));
-      this.buffer.copy(grown, 0, 0, this.buffered);
-      this.buffer = grown;
-    }
-    this.buffered = encodeRecord(this.buffer, this.buffered, args);
-  }
-
-  /** Writes the buffered records to the incr file (synchronously: they must be there before replies). */
-  writeOut(): void {
-    if (this.buffered === 0 || this.fd < 0) return;
-    let off = 0;
-    try {
-      while (off < this.buffered) off += fs.writeSync(this.fd, this.buffer, off, this.buffered - off);
-      this.stats.lastWriteStatus = 'ok';
-    } catch (error) {
-      this.stats.lastWriteStatus = 'err';
-      this.server.log('warning', `Error writing to the AOF file: ${(error as Error).message}`);
-    }
-    this.stats.currentSize += off;
-    this.buffered = 0;
-    this.unsynced = true;
-    if (this.buffer.length > 1024 * 1024) this.buffer = Buffer.allocUnsafe(64 * 1024);
-  }
-
-  private fsyncNow(): void {
-    if (this.fd < 0 || !this.unsynced) return;
-    try {
-      fs.fdatasyncSync(this.fd);
-      this.unsynced = false;
-    } catch (error) {
-      this.server.log('warning', `Can't persist AOF for fsync error when the AOF fsync policy is 'always': ${(error as Error).message}`);
-    }
-  }
-
-  /** everysec: one fsync a second, off the event loop (Redis does it in a background thread). */
-  private everySecond(): void {
-    if (this.fd < 0) return;
-    // Records made outside any client's batch (active expiry, evictions) must not wait for the next reply.
-    if (this.held.size === 0) this.writeOut();
-    if (this.policy !== 'everysec' || !this.unsynced) return;
-    if (this.fsyncRunning) {
-      this.stats.delayedFsync++;
-      return;
-    }
-    this.fsyncRunning = true;
-    this.stats.pendingBioFsync = 1;
-    this.unsynced = false;
-    const fd = this.fd;
-    fs.fdatasync(fd, () => {
-      this.fsyncRunning = false;
-      this.stats.pendingBioFsync = 0;
-    });
-  }
-
-  /**
-   * Before a client's replies leave: the records they depend on are written
-   * now; under always the replies wait for one fsync shared by every client
-   * of this event-loop turn.
-   */
-  beforeReplies(client: Client): boolean {
-    if (this.policy !== 'always') {
-      if (this.buffered > 0) this.writeOut();
-      return false;
-    }
-    if (this.buffered === 0 && this.held.size === 0) return false;
-    this.held.add(client);
-    if (!this.commitScheduled) {
-      this.commitScheduled = true;
-      setImmediate(() => this.groupCommit());
-    }
-    return true;
-  }
-
-  private groupCommit(): void {
-    this.commitScheduled = false;
-    this.writeOut();
-    this.fsyncNow();
-    this.releaseHeld();
-  }
-
-  private releaseHeld(): void {
-    if (this.held.size === 0) return;
-    const clients = [...this.held];
-    this.held.clear();
-    for (const client of clients) client.flush();
+    this.w.writeOut();
+    this.w.fsyncNow();
+    this.w.releaseHeld();
   }
 
   // ---- rewrite ---------------------------------------------------------------------
@@ -282,50 +250,40 @@ export class Aof implements EffectConsumer {
    * BGREWRITEAOF, done at once: a new base from the dataset, a new incr file,
    * the manifest swapped by rename, the old files removed.
    */
-  rewriteNow(counted = true, keepOpen = this.fd >= 0): void {
+  rewriteNow(counted = true, keepOpen = this.w.fd >= 0): void {
+    const temp = this.awaitingFirstBase ? this.files.tempIncrName() : null;
     this.cancelRewrite();
     const started = Date.now();
-    const dir = this.directory();
+    const dir = this.files.directory();
     fs.mkdirSync(dir, { recursive: true });
-    if (this.fd >= 0) {
-      this.writeOut();
-      this.fsyncNow();
+    if (this.w.fd >= 0) {
+      this.w.writeOut();
+      this.w.fsyncNow();
     }
-    const old = this.manifest;
-    const baseSeq = (old.base?.seq ?? 0) + 1;
-    const incrSeq = (old.incrs.length > 0 ? old.incrs[old.incrs.length - 1].seq : 0) + 1;
+    const old = this.files.manifest;
     try {
-      const useRdb = this.server.config.bool('aof-use-rdb-preamble') && rdbBaseHooks.write !== null;
-      const baseName = `${this.fileName()}.${baseSeq}.base.${useRdb ? 'rdb' : 'aof'}`;
-      const data = useRdb ? rdbBaseHooks.write!(this.server) : datasetAsCommands(this.server);
-      writeFileDurably(path.join(dir, baseName), data);
-      const incrName = `${this.fileName()}.${incrSeq}.incr.aof`;
-      const incrFd = fs.openSync(path.join(dir, incrName), 'w');
+      const { base, incr, useRdb } = this.files.nextFiles(old, this.useRdbBase());
+      const data = useRdb ? rdbBaseHooks.write!(this.server) : datasetAsCommands(this.server, this.timestamps);
+      writeFileDurably(path.join(dir, base.name), data);
+      const incrFd = fs.openSync(path.join(dir, incr.name), NEW_INCR_FLAGS);
       fs.fsyncSync(incrFd);
-      const next: Manifest = {
-        base: { name: baseName, seq: baseSeq, type: 'b' },
-        incrs: [{ name: incrName, seq: incrSeq, type: 'i' }],
-        history: [],
-      };
-      this.writeManifest(next);
-      if (this.fd >= 0) fs.closeSync(this.fd);
-      this.fd = incrFd;
+      const next: Manifest = { base, incrs: [incr], history: [] };
+      this.files.writeManifest(next);
+      if (this.w.fd >= 0) fs.closeSync(this.w.fd);
+      this.w.fd = incrFd;
+      this.w.incrSize = 0;
+      if (temp !== null) this.files.unlinkQuietly(temp);
+      this.awaitingFirstBase = false;
+      this.w.switchedAfterError();
       if (!keepOpen) {
         // BGREWRITEAOF with appendonly no: the files are written, nothing is logged.
-        fs.closeSync(this.fd);
-        this.fd = -1;
+        fs.closeSync(this.w.fd);
+        this.w.fd = -1;
       }
-      this.manifest = next;
-      this.selectedDb = -1;
-      this.unsynced = false;
-      for (const f of [...(old.base ? [old.base] : []), ...old.incrs, ...old.history]) {
-        if (f.name === baseName || f.name === incrName) continue;
-        try {
-          fs.unlinkSync(path.join(dir, f.name));
-        } catch {
-          // already gone
-        }
-      }
+      this.files.manifest = next;
+      this.w.selectedDb = -1;
+      this.w.unsynced = false;
+      this.files.removeUnlisted(old, new Set([base.name, incr.name]));
       this.stats.baseSize = data.length;
       this.stats.currentSize = data.length;
       if (counted) {
@@ -353,6 +311,7 @@ export class Aof implements EffectConsumer {
    */
   startRewrite(): string | null {
     if (this.rewriting !== null) return 'ERR Background append only file rewriting already in progress';
+    if (this.enabled && this.awaitingFirstBase) return this.startFirstBase();
     if (!this.enabled || this.backgroundBase === null) {
       try {
         this.rewriteNow();
@@ -361,67 +320,135 @@ export class Aof implements EffectConsumer {
         return `ERR Background append only file rewriting failed: ${(error as Error).message}`;
       }
     }
-    const dir = this.directory();
-    const old = this.manifest;
-    const baseSeq = (old.base?.seq ?? 0) + 1;
-    const incrSeq = (old.incrs.length > 0 ? old.incrs[old.incrs.length - 1].seq : 0) + 1;
-    const useRdb = this.server.config.bool('aof-use-rdb-preamble') && rdbBaseHooks.write !== null;
-    const base: ManifestFile = { name: `${this.fileName()}.${baseSeq}.base.${useRdb ? 'rdb' : 'aof'}`, seq: baseSeq, type: 'b' };
-    const incr: ManifestFile = { name: `${this.fileName()}.${incrSeq}.incr.aof`, seq: incrSeq, type: 'i' };
+    const dir = this.files.directory();
+    const old = this.files.manifest;
+    const { base, incr, useRdb } = this.files.nextFiles(old, this.useRdbBase());
     let job: BaseJob;
     try {
-      this.writeOut();
-      this.fsyncNow();
-      const incrFd = fs.openSync(path.join(dir, incr.name), 'w');
+      this.w.writeOut();
+      this.w.fsyncNow();
+      const incrFd = fs.openSync(path.join(dir, incr.name), NEW_INCR_FLAGS);
       const during: Manifest = { base: old.base, incrs: [...old.incrs, incr], history: old.history };
-      this.writeManifest(during);
-      fs.closeSync(this.fd);
-      this.fd = incrFd;
-      this.manifest = during;
-      this.selectedDb = -1;
-      this.unsynced = true;
+      this.files.writeManifest(during);
+      fs.closeSync(this.w.fd);
+      this.w.fd = incrFd;
+      this.w.incrSize = 0;
+      this.w.switchedAfterError();
+      this.files.manifest = during;
+      this.w.selectedDb = -1;
+      this.w.unsynced = true;
       job = this.backgroundBase(this.server, path.join(dir, base.name), useRdb);
     } catch (error) {
       this.stats.lastRewriteStatus = 'err';
       this.stats.consecutiveFailures++;
       return `ERR Background append only file rewriting failed: ${(error as Error).message}`;
     }
-    const rewrite: Rewrite = { job, startedAt: Date.now(), base, incr, previous: old };
+    this.track({ job, startedAt: Date.now(), base, incr, previous: old, temp: null });
+    return null;
+  }
+
+  private track(rewrite: Rewrite): void {
     this.rewriting = rewrite;
     this.server.log('notice', 'Background append only file rewriting started');
-    job.done.then(
+    rewrite.job.done.then(
       () => this.rewriteDone(rewrite),
       (error: Error) => this.rewriteFailed(rewrite, error),
     );
-    return null;
+  }
+
+
+  /**
+   * CONFIG SET appendonly yes, as Redis's startAppendOnly: records go to a
+   * temp incr file at once while the dataset is walked in slices into the
+   * first base (the event loop keeps serving clients). When the base is on
+   * disk the temp file is renamed to the incr file and the manifest names
+   * both. Until then INFO shows aof_enabled:1 and aof_rewrite_in_progress:1.
+   */
+  enable(): void {
+    if (this.enabled) return;
+    if (this.backgroundBase === null) {
+      this.start(false);
+      return;
+    }
+    this.w.setPolicy(this.server.config.string('appendfsync'));
+    const dir = this.files.directory();
+    fs.mkdirSync(dir, { recursive: true });
+    if (this.files.manifest.base === null && this.files.manifest.incrs.length === 0 && this.files.hasManifest()) {
+      // The files of an earlier appendonly yes: the new ones continue their numbers and replace them.
+      try {
+        this.files.manifest = this.files.readManifest();
+      } catch {
+        // an unreadable manifest is replaced
+      }
+    }
+    const temp = this.files.tempIncrName();
+    this.w.fd = fs.openSync(path.join(dir, temp), NEW_INCR_FLAGS);
+    this.server.log('notice', `Creating AOF incr file ${temp} on background rewrite`);
+    this.w.incrSize = 0;
+    this.w.buffered = 0;
+    this.w.stuck = 0;
+    this.w.selectedDb = -1;
+    this.w.unsynced = false;
+    this.awaitingFirstBase = true;
+    this.server.effects.attach(this.w);
+    this.fsyncTimer = setInterval(() => this.w.everySecond(), 1000);
+    this.fsyncTimer.unref();
+    const error = this.startFirstBase();
+    if (error !== null) this.server.log('warning', error);
+  }
+
+  /** Starts (or after a failure restarts) the walk that writes the first base. */
+  private startFirstBase(): string | null {
+    const { base, incr, useRdb } = this.files.nextFiles(this.files.manifest, this.useRdbBase());
+    const temp = this.files.tempIncrName();
+    try {
+      if (this.w.incrSize > 0 || this.w.buffered > 0) {
+        // A retry: the new base is taken from the dataset as it is now, so what the temp file holds is in it.
+        this.w.writeOut();
+        this.w.io.ftruncate(this.w.fd, 0);
+        this.w.incrSize = 0;
+        this.w.switchedAfterError();
+        this.w.selectedDb = -1;
+      }
+      const job = this.backgroundBase!(this.server, this.files.pathOf(base.name), useRdb);
+      this.track({ job, startedAt: Date.now(), base, incr, previous: this.files.manifest, temp });
+      return null;
+    } catch (error) {
+      this.stats.lastRewriteStatus = 'err';
+      this.stats.consecutiveFailures++;
+      this.stats.rewriteScheduled = true;
+      return `ERR Background append only file rewriting failed: ${(error as Error).message}`;
+    }
   }
 
   private rewriteDone(rewrite: Rewrite): void {
     if (this.rewriting !== rewrite) return;
     this.rewriting = null;
-    const dir = this.directory();
+    const dir = this.files.directory();
+    let next: Manifest;
     try {
-      // Records written to the new incr file while the base was written stay; older incr files go.
-      const incrs = this.manifest.incrs.filter((f) => f.seq >= rewrite.incr.seq);
-      const next: Manifest = { base: rewrite.base, incrs, history: [] };
-      this.writeManifest(next);
-      this.manifest = next;
+      if (rewrite.temp !== null) {
+        // The first base: the temp incr file becomes the incr file (the descriptor stays open across the rename).
+        this.w.writeOut();
+        this.w.fsyncNow();
+        fs.renameSync(path.join(dir, rewrite.temp), path.join(dir, rewrite.incr.name));
+        this.server.log('notice', `Successfully renamed the temporary AOF incr file ${rewrite.temp} into ${rewrite.incr.name}`);
+        next = { base: rewrite.base, incrs: [rewrite.incr], history: [] };
+      } else {
+        // Records written to the new incr file while the base was written stay; older incr files go.
+        const incrs = this.files.manifest.incrs.filter((f) => f.seq >= rewrite.incr.seq);
+        next = { base: rewrite.base, incrs, history: [] };
+      }
+      this.files.writeManifest(next);
+      this.files.manifest = next;
+      this.awaitingFirstBase = false;
     } catch (error) {
       this.rewriteFailed(rewrite, error as Error);
       return;
     }
-    const keep = new Set([rewrite.base.name, ...this.manifest.incrs.map((f) => f.name)]);
-    const old = rewrite.previous;
-    for (const f of [...(old.base ? [old.base] : []), ...old.incrs, ...old.history]) {
-      if (keep.has(f.name)) continue;
-      try {
-        fs.unlinkSync(path.join(dir, f.name));
-      } catch {
-        // already gone
-      }
-    }
-    this.stats.baseSize = this.fileSize(rewrite.base.name);
-    this.stats.currentSize = this.totalSize() + this.buffered;
+    this.files.removeUnlisted(rewrite.previous, new Set([rewrite.base.name, ...this.files.manifest.incrs.map((f) => f.name)]));
+    this.stats.baseSize = this.files.fileSize(rewrite.base.name);
+    this.stats.currentSize = this.files.totalSize() + this.w.buffered;
     this.stats.rewrites++;
     this.stats.lastRewriteStatus = 'ok';
     this.stats.consecutiveFailures = 0;
@@ -435,6 +462,8 @@ export class Aof implements EffectConsumer {
     this.stats.lastRewriteStatus = 'err';
     this.stats.consecutiveFailures++;
     this.server.log('warning', `Background AOF rewrite failed: ${error.message}`);
+    // Still waiting to switch the AOF on: a new attempt from the cron (as Redis schedules one).
+    if (rewrite.temp !== null && this.enabled) this.stats.rewriteScheduled = true;
   }
 
   private cancelRewrite(): void {
@@ -444,136 +473,16 @@ export class Aof implements EffectConsumer {
     rewrite.job.cancel();
   }
 
-  private writeManifest(manifest: Manifest): void {
-    writeFileDurably(this.manifestPath(), Buffer.from(formatManifest(manifest), 'latin1'));
-  }
-
-  private fileSize(name: string): number {
-    try {
-      return fs.statSync(path.join(this.directory(), name)).size;
-    } catch {
-      return 0;
-    }
-  }
-
-  private totalSize(): number {
-    let total = 0;
-    if (this.manifest.base) total += this.fileSize(this.manifest.base.name);
-    for (const f of this.manifest.incrs) total += this.fileSize(f.name);
-    return total;
-  }
-
   /** auto-aof-rewrite-percentage / -min-size, checked from the cron. */
   autoRewriteDue(): boolean {
     if (!this.enabled || this.rewriting !== null) return false;
     const percentage = this.server.config.int('auto-aof-rewrite-percentage');
     if (percentage === 0) return false;
-    const size = this.stats.currentSize + this.buffered;
+    const size = this.stats.currentSize + this.w.buffered;
     if (size < this.server.config.int('auto-aof-rewrite-min-size')) return false;
     const base = this.stats.baseSize > 0 ? this.stats.baseSize : 1;
     return ((size - base) * 100) / base >= percentage;
   }
-}
-
-/** Writes a file through a temp name, fsyncs, renames over the target, fsyncs the directory. */
-export function writeFileDurably(target: string, data: Buffer): void {
-  const temp = `${target}.tmp-${process.pid}`;
-  const fd = fs.openSync(temp, 'w');
-  try {
-    let off = 0;
-    while (off < data.length) off += fs.writeSync(fd, data, off, data.length - off);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(temp, target);
-  try {
-    const dirFd = fs.openSync(path.dirname(target), 'r');
-    fs.fsyncSync(dirFd);
-    fs.closeSync(dirFd);
-  } catch {
-    // some filesystems refuse fsync on a directory
-  }
-}
-
-// ---- the dataset as commands (the base file when aof-use-rdb-preamble is off) ----
-
-interface ListLike {
-  toArray(): string[];
-}
-interface HashLike {
-  values(): IterableIterator<{ readonly field: string; value: string }>;
-}
-interface ZSetLike {
-  list: { first(): { member: string; score: number; next: unknown } | null };
-}
-interface ZNode {
-  member: string;
-  score: number;
-  next: ZNode | null;
-}
-
-/** Every live key of every db as the commands that rebuild it (as Redis's rewriteAppendOnlyFileRio). */
-export function datasetAsCommands(server: Server): Buffer {
-  const chunks: Buffer[] = [];
-  let buf = Buffer.allocUnsafe(1024 * 1024);
-  let len = 0;
-  const emit = (args: EffectArg[]) => {
-    const size = recordSize(args);
-    if (len + size > buf.length) {
-      chunks.push(buf.subarray(0, len));
-      buf = Buffer.allocUnsafe(Math.max(1024 * 1024, size));
-      len = 0;
-    }
-    len = encodeRecord(buf, len, args);
-  };
-  const now = server.clock.now();
-  for (const db of server.dbs) {
-    if (db.size === 0) continue;
-    emit(['SELECT', String(db.id)]);
-    for (const entry of [...db.entries]) {
-      if (entry.hasTtl && now > entry.expireAt) continue;
-      datasetEntryCommands(emit, entry);
-    }
-  }
-  chunks.push(buf.subarray(0, len));
-  return Buffer.concat(chunks);
-}
-
-/** The commands that rebuild one entry (its TTL as PEXPIREAT). */
-export function datasetEntryCommands(emit: (args: EffectArg[]) => void, entry: Entry): void {
-  const key = entry.key;
-  const batched = (command: string, items: string[], per: number) => {
-    for (let i = 0; i < items.length; i += ITEMS_PER_COMMAND * per) {
-      emit([command, key, ...items.slice(i, i + ITEMS_PER_COMMAND * per)]);
-    }
-  };
-  switch (entry.type) {
-    case 'string':
-      emit(['SET', key, entry.value as string]);
-      break;
-    case 'list':
-      batched('RPUSH', (entry.value as ListLike).toArray(), 1);
-      break;
-    case 'set':
-      batched('SADD', [...(entry.value as Iterable<string>)], 1);
-      break;
-    case 'zset': {
-      const items: string[] = [];
-      for (let x = (entry.value as ZSetLike).list.first() as ZNode | null; x !== null; x = x.next) {
-        items.push(formatDouble(x.score), x.member);
-      }
-      batched('ZADD', items, 2);
-      break;
-    }
-    case 'hash': {
-      const items: string[] = [];
-      for (const cell of (entry.value as HashLike).values()) items.push(cell.field, cell.value);
-      batched('HMSET', items, 2);
-      break;
-    }
-  }
-  if (entry.hasTtl) emit(['PEXPIREAT', key, String(exactExpireAt(entry))]);
 }
 
 export type { ManifestFile };

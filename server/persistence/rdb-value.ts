@@ -7,7 +7,7 @@
 import type { Server } from '../server.js';
 import type { Entry, ValueType } from '../keyspace.js';
 import { List } from '../types/list.js';
-import { HashValue } from '../types/hash.js';
+import { HashValue, type HashCell } from '../types/hash.js';
 import { ZSet } from '../types/zset.js';
 import { SetValue } from '../commands/sets.js';
 import { isIntegerEncodable } from '../commands/keys.js';
@@ -88,8 +88,10 @@ export function writeValueBody(w: RdbWriter, type: ValueType, value: unknown): v
     }
     case 'set': {
       const members = (value as SetValue).members();
-      w.length(members.length);
-      for (const member of members) w.string(member);
+      const n = members.length;
+      w.length(n);
+      // Index loops, not for-of: no iterator object per value during a BGSAVE walk.
+      for (let i = 0; i < n; i++) w.string(members[i]);
       return;
     }
     case 'zset': {
@@ -105,13 +107,26 @@ export function writeValueBody(w: RdbWriter, type: ValueType, value: unknown): v
     case 'hash': {
       const hash = value instanceof HashValue ? value : HashValue.fromPairs(value as Map<string, string>);
       w.length(hash.size);
-      for (const cell of hash.values()) {
-        w.string(cell.field);
-        w.string(cell.value);
+      // forEach with a module-level callback: no iterator, result objects or closure per hash.
+      const outer = cellWriter;
+      cellWriter = w;
+      try {
+        hash.forEachCell(writeCell);
+      } finally {
+        cellWriter = outer;
       }
       return;
     }
   }
+}
+
+/** Where writeCell writes (set around each hash's forEachCell). */
+let cellWriter: RdbWriter | null = null;
+
+function writeCell(cell: HashCell): void {
+  const w = cellWriter!;
+  w.string(cell.field);
+  w.string(cell.value);
 }
 
 export function writeEntryValue(w: RdbWriter, entry: Entry): void {

@@ -75,7 +75,8 @@ export interface WalkSink {
 const activeWalks: KeyspaceWalk[] = [];
 
 function guard(db: Db, entry: Entry): void {
-  for (const walk of activeWalks) walk.visitEarly(db, entry);
+  // An index loop: no iterator object per guarded write.
+  for (let i = 0; i < activeWalks.length; i++) activeWalks[i].visitEarly(db, entry);
 }
 
 function beforeClear(db: Db): void {
@@ -476,6 +477,12 @@ function saveRulesSet(server: Server): boolean {
   return persistenceOf(server).autoSave && saveParams(server.config.string('save')).length > 0;
 }
 
+/** Whether a failed BGSAVE refuses writes now (stop-writes-on-bgsave-error). */
+export function rdbRefusesWrites(server: Server): boolean {
+  const state = persistenceOf(server);
+  return !state.lastBgsaveOk && server.config.bool('stop-writes-on-bgsave-error') && saveRulesSet(server);
+}
+
 function misconfCheck(server: Server, state: PersistenceState, _client: Client, command: Command): string | null {
   if (state.lastBgsaveOk) return null;
   if (!command.isWrite && command.name !== 'ping') return null;
@@ -618,7 +625,7 @@ export function loadAtStartup(server: Server, file = rdbPath(server)): boolean {
 rdbBaseHooks.write = (server) => serializeDataset(server, server.dbs, true);
 rdbBaseHooks.load = (server, data, fileName) => {
   try {
-    loadRdb(server, data);
+    return loadRdb(server, data).bytesRead;
   } catch (error) {
     throw new Error(`Bad RDB base file ${fileName}: ${(error as Error).message}`);
   }

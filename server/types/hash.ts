@@ -99,6 +99,11 @@ export class HashValue {
     return this.cells.values();
   }
 
+  /** Calls visit for every cell in iteration order, allocating nothing (the RDB snapshot walk). */
+  forEachCell(visit: (cell: HashCell) => void): void {
+    this.cells.forEach(visit);
+  }
+
   /** The cells as an array in iteration order (a copy the caller may keep). */
   toArray(): HashCell[] {
     return Array.from(this.cells.values());
