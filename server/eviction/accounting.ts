@@ -38,10 +38,10 @@ const SET_OBJECT = 198;
 const SET_PER_MEMBER = 0; // members' slots are counted by mapBytes and arrayBytes
 const HASH_OBJECT = 24 + 3 * 8;
 const HASH_CELL = 24 + 3 * 8;
-// ZSet + SkipList with its 32-level header node, measured
-const ZSET_OBJECT = 819;
-/** A skiplist node: object, forward and span arrays (average level 4/3), boxed score. */
-const ZSET_NODE = 190;
+// ZSet + its skiplist pool (a small header block), measured by bench/eviction/memory-calibrate
+const ZSET_OBJECT = 557;
+/** A skiplist node: its block of unboxed doubles in the pool (average level 4/3) and member slot, measured. */
+const ZSET_NODE = 87;
 
 /** A number, or 0 when absent (a test may plant a bare Map or array as a value). */
 function num(n: unknown): number {
