@@ -15,7 +15,7 @@
 //  - The 0.3-0.9 s stalls were V8 Map rehashes, not GC: Map.delete shrinks
 //    the table when it falls under a quarter full, rehashing every remaining
 //    key in one go (300 ms at 1M keys, 175 ms at 512k, measured alone). The
-//    key index is now split over 64 Maps (server/eviction/keymap.ts).
+//    key index is now split over 256 Maps (server/eviction/keymap.ts).
 //  - GC while evicting: ~30 scavenges (longest 25-40 ms wall) and one
 //    mark-compact (atomic pause ~30 ms after incremental marking): not the
 //    cause; no V8 flag is set for it (eviction/heap.ts nodeFlagsFor).

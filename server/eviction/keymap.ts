@@ -6,14 +6,15 @@
 // eviction brings 3.4M keys down to 300k, measured by bench/eviction/stall).
 // Split over SHARDS Maps, each rehash touches a 1/SHARDS share of the keys:
 // Redis rehashes incrementally; bounding the table a rehash walks is the
-// closest a JS Map allows. Few shards, though: with 1024 of them a random
-// lookup cost 20-30% more CPU (GET at pipeline 16, 100k keys) than with one
-// Map, with 64 the same as one Map; at 3.4M keys a 64th is ~53k keys, a
-// rehash of ~16 ms. The shard of a key is a cheap hash of its length,
+// closest a JS Map allows. Not too many shards, though: with 1024 of them a
+// random lookup cost 20-30% more CPU (GET at pipeline 16, 100k keys) than
+// with one Map; 64 and 256 cost the same as one Map (A/B, SET at pipeline 16),
+// and with 256 a shrink at 3.4M keys rehashes ~13k keys (64: ~53k, a 44 ms
+// event-loop block in bench/eviction/stall). The shard of a key is a cheap hash of its length,
 // first and last characters (keys mostly differ at their end); a workload
 // whose keys share those lands in fewer shards, which is only slower, never wrong.
 
-const SHARD_BITS = 6;
+const SHARD_BITS = 8;
 export const SHARDS = 1 << SHARD_BITS;
 const MASK = SHARDS - 1;
 /** Keys below this count live in one Map (no hashing on the way): small databases stay as cheap as before. */
