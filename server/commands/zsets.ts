@@ -265,15 +265,9 @@ function zscan(client: Client, argv: Buffer[]): void {
     // Redis answers a listpack in one call.
     for (let x = zset.list.first(); x !== null; x = x.next) push(x);
   } else {
-    // The cursor is a rank: elements removed during a scan may shift others past it.
-    let node = zset.at(cursor);
-    let visited = 0;
-    while (node !== null && visited < count) {
-      push(node);
-      visited++;
-      node = node.next;
-    }
-    next = node === null ? 0 : cursor + visited;
+    next = zset.scan(cursor, count, (member, score) => {
+      if (match === null || match(member)) out.push(member, formatDouble(score));
+    });
   }
   client.reply.array(2);
   client.reply.bulk(String(next));

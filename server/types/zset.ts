@@ -23,6 +23,16 @@ export class ZSet {
    */
   private lastMember: string | null = null;
   private lastScore = 0;
+  /**
+   * Members in insertion order, for ZSCAN's cursor (SCAN's top-down walk, see
+   * server/scan.ts). A removed member stays as a stale entry until the array
+   * is compacted; compaction keeps the order and only moves entries down, and
+   * a member is only ever appended, so one present for a whole scan stays
+   * below the cursor until it is visited (a rank cursor lost members that an
+   * insert pushed past it). Made at the first ZSCAN (from the Map, which keeps
+   * insertion order): a set never scanned pays nothing for it.
+   */
+  private order: string[] | null = null;
 
   /** A set a command builds whole (STORE forms): held as a skiplist until settleEncoding. */
   static built(): ZSet {
@@ -50,6 +60,7 @@ export class ZSet {
     this.lastMember = null;
     this.list.insertOffset(score, member);
     this.dict.set(member, score);
+    this.order?.push(member);
     this.bytes += stringBytes(member);
   }
 
@@ -71,7 +82,26 @@ export class ZSet {
     this.list.delete(score, member);
     this.dict.delete(member);
     this.bytes -= stringBytes(member);
+    // The Map keeps the order of latest insertions, exactly the live entries' order here.
+    if (this.order !== null && this.order.length > 2 * this.dict.size + 32) this.order = Array.from(this.dict.keys());
     return true;
+  }
+
+  /**
+   * ZSCAN of a converted set: visits the live members among the `count`
+   * entries below `cursor` (0 = from the top) and returns the next cursor, 0
+   * when the walk is done. A member re-added during a scan may come twice.
+   */
+  scan(cursor: number, count: number, visit: (member: string, score: number) => void): number {
+    const order = (this.order ??= Array.from(this.dict.keys()));
+    let high = cursor === 0 || cursor > order.length ? order.length : cursor;
+    const low = Math.max(0, high - count);
+    while (high > low) {
+      const member = order[--high];
+      const score = this.dict.get(member);
+      if (score !== undefined) visit(member, score);
+    }
+    return low;
   }
 
   /** 0-based rank of member from the lowest score, or -1. */
