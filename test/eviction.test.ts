@@ -7,6 +7,7 @@ import { EvictionPool } from '../server/eviction/pool.js';
 import { evictionTimeLimitMicros } from '../server/eviction/index.js';
 import { stringBytes } from '../server/eviction/sizes.js';
 import { mapBytes } from '../server/eviction/accounting.js';
+import { mulberry32 } from './seeded-random.js';
 
 const lfu = suite('lfu counter');
 const MIN = 60_000;
@@ -34,20 +35,9 @@ lfu('increments are certain below LFU_INIT_VAL and rarer as the counter grows', 
   assert.is(lfuLogIncr(255, 0), 255);
 });
 
-/** A seeded generator (mulberry32), so the probabilistic counter is tested on a fixed sequence. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 lfu('a million hits with factor 10 land near Redis\'s table (142 at 100k hits, 255 at 1M)', () => {
   for (const seed of [1, 2, 3]) {
-    const random = seededRandom(seed);
+    const random = mulberry32(seed);
     let counter = LFU_INIT_VAL;
     for (let i = 0; i < 100_000; i++) counter = lfuLogIncr(counter, random());
     assert.ok(counter > 120 && counter < 165, `seed ${seed}: counter ${counter} at 100k hits`);

@@ -6,20 +6,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { HashValue } from '../server/types/hash.js';
+import { mulberry32 } from './seeded-random.js';
 
 const test = suite('hash value');
-
-/** A small deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function check(hash: HashValue, model: Map<string, string>): void {
   assert.is(hash.size, model.size);
@@ -39,7 +28,7 @@ function check(hash: HashValue, model: Map<string, string>): void {
 
 test('random set/delete/convert against a Map', () => {
   for (const seed of [1, 2, 3, 4]) {
-    const rnd = prng(seed);
+    const rnd = mulberry32(seed);
     const hash = new HashValue();
     const model = new Map<string, string>();
     for (let step = 0; step < 5000; step++) {
@@ -70,7 +59,7 @@ test('random set/delete/convert against a Map', () => {
 
 test('scan returns every field that stays for the whole scan', () => {
   for (const seed of [11, 12, 13, 14, 15]) {
-    const rnd = prng(seed);
+    const rnd = mulberry32(seed);
     const hash = new HashValue();
     for (let i = 0; i < 300; i++) hash.set(`f${i}`, String(i));
     hash.convert();

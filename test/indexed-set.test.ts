@@ -5,20 +5,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { IndexedSet } from '../server/types/indexed-set.js';
+import { mulberry32Below } from './seeded-random.js';
 
 const test = suite('indexed-set');
-
-/** mulberry32: deterministic operation streams so failures reproduce. */
-function rng(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
-}
 
 function sorted(values: Iterable<string>): string[] {
   return [...values].sort();
@@ -33,7 +22,7 @@ function checkSame(set: IndexedSet<string>, model: Set<string>, where: string): 
 
 for (const seed of [1, 2, 3, 4, 5]) {
   test(`random operations match a Set model (seed ${seed})`, () => {
-    const r = rng(seed);
+    const r = mulberry32Below(seed);
     const set = new IndexedSet<string>();
     const model = new Set<string>();
     // A small universe keeps the set hitting both present and absent members.
@@ -86,7 +75,7 @@ for (const seed of [1, 2, 3, 4, 5]) {
 
 test('scan returns every member present for the whole walk, with changes between calls', () => {
   for (let seed = 10; seed < 60; seed++) {
-    const r = rng(seed);
+    const r = mulberry32Below(seed);
     const set = new IndexedSet<string>();
     for (let i = 0; i < r(300); i++) set.add(`m${r(400)}`);
     const initial = new Set(set);

@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert';
 import { Db, type KeyspaceHost } from '../server/keyspace.js';
 import { Clock } from '../server/clock.js';
 import { parseScanCursor, scanEntries } from '../server/scan.js';
+import { mulberry32Below } from './seeded-random.js';
 
 const test = suite('keyspace');
 
@@ -17,18 +18,6 @@ function host(): KeyspaceHost & { expired: string[] } {
     expired,
     keyExpired: (_db, key) => expired.push(key),
     stats: { keyspaceHits: 0, keyspaceMisses: 0 },
-  };
-}
-
-/** Small deterministic PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * n | 0;
   };
 }
 
@@ -65,7 +54,7 @@ test('empty keyspace: cursor 0 comes back at once', () => {
 
 for (const seed of Array.from({ length: 40 }, (_, i) => i * 7919 + 1)) {
   test(`guarantee holds under random deletes and inserts between calls (seed ${seed})`, () => {
-    const random = rng(seed);
+    const random = mulberry32Below(seed);
     const db = new Db(0, host());
     let next = 0;
     const initial = 200 + random(800);

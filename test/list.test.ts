@@ -4,20 +4,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { List } from '../server/types/list.js';
+import { mulberry32 } from './seeded-random.js';
 
 const test = suite('list');
-
-/** A small seeded generator, so a failure reproduces. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function modelRange(a: string[], start: number, stop: number): string[] {
   const n = a.length;
@@ -31,7 +20,7 @@ function modelRange(a: string[], start: number, stop: number): string[] {
 
 test('random operations match an array model', () => {
   for (let seed = 1; seed <= 5; seed++) {
-    const r = rng(seed);
+    const r = mulberry32(seed);
     const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
     const value = () => 'v' + int(0, 5);
     const list = new List();

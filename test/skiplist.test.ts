@@ -6,20 +6,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SkipList, SPAN, type LexRange, type ScoreRange } from '../server/types/skiplist.js';
 import { ZSet } from '../server/types/zset.js';
+import { xorshift32 } from './seeded-random.js';
 
 const test = suite('skiplist');
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
-}
 
 interface Item {
   score: number;
@@ -43,7 +32,7 @@ function inLex(member: string, r: LexRange): boolean {
 }
 
 function runModel(seed: number, steps: number, sameScore: boolean): void {
-  const random = prng(seed);
+  const random = xorshift32(seed);
   const int = (n: number) => Math.floor(random() * n);
   const list = new SkipList();
   list.random = random;

@@ -7,20 +7,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MAX_LEVEL, SkipList } from '../server/types/skiplist.js';
 import { ZSet } from '../server/types/zset.js';
+import { xorshift32 } from './seeded-random.js';
 
 const test = suite('zset-pool');
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
-}
 
 interface Item {
   member: string;
@@ -46,7 +35,7 @@ function assertSame(list: SkipList, model: Map<string, number>, label: string): 
 
 test('grow, churn, shrink (compaction) and regrow agree with a model', () => {
   for (const seed of [11, 12]) {
-    const random = prng(seed);
+    const random = xorshift32(seed);
     const int = (n: number) => Math.floor(random() * n);
     const list = new SkipList();
     list.random = random;
@@ -156,7 +145,7 @@ test('updateScore keeps a node in place when its neighbours still bracket the sc
 });
 
 test('zset: dict, ranks and the list agree over random ZADD / ZINCRBY / ZREM steps', () => {
-  const random = prng(99);
+  const random = xorshift32(99);
   const int = (n: number) => Math.floor(random() * n);
   const zset = new ZSet();
   zset.list.random = random;

@@ -5,23 +5,13 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ZSet } from '../server/types/zset.js';
+import { mulberry32Below } from './seeded-random.js';
 
 const test = suite('zset scan');
 
-/** Small deterministic PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
-}
-
 test('members present for a whole scan are all returned, with their scores, under random churn', () => {
   for (const seed of [1, 2, 3, 4, 5]) {
-    const random = rng(seed);
+    const random = mulberry32Below(seed);
     const zset = ZSet.built();
     for (let i = 0; i < 3000; i++) zset.insert(`m${i}`, random(1000));
     const stable = new Set<string>();
