@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Server } from '../server.js';
 import { formatManifest, parseManifest, type Manifest, type ManifestFile } from './aof-format.js';
-import { writeFileDurably } from './aof-io.js';
+import { writeFileDurably } from './durable-file.js';
 
 export class AofFiles {
   manifest: Manifest = { base: null, incrs: [], history: [] };

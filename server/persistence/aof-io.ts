@@ -1,10 +1,9 @@
 // The AOF's contact with the disk: the file operations (replaceable, so that
 // tests can simulate a failing disk), the error texts Redis prints for them,
-// the flags a new incr file is opened with, and durable whole-file writes
-// (the manifest, a synchronous base).
+// and the flags a new incr file is opened with. Whole-file writes (the
+// manifest, a synchronous base) go through durable-file.ts.
 
 import fs from 'node:fs';
-import path from 'node:path';
 import { strerror } from '../config.js';
 
 /** The file operations of the AOF; tests replace them to simulate a failing disk. */
@@ -41,24 +40,3 @@ export function ioErrorText(error: unknown): string {
 
 /** open(2) flags of a new incr file, as Redis opens it (appends even after an ftruncate). */
 export const NEW_INCR_FLAGS = fs.constants.O_WRONLY | fs.constants.O_TRUNC | fs.constants.O_CREAT | fs.constants.O_APPEND;
-
-/** Writes a file through a temp name, fsyncs, renames over the target, fsyncs the directory. */
-export function writeFileDurably(target: string, data: Buffer): void {
-  const temp = `${target}.tmp-${process.pid}`;
-  const fd = fs.openSync(temp, 'w');
-  try {
-    let off = 0;
-    while (off < data.length) off += fs.writeSync(fd, data, off, data.length - off);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(temp, target);
-  try {
-    const dirFd = fs.openSync(path.dirname(target), 'r');
-    fs.fsyncSync(dirFd);
-    fs.closeSync(dirFd);
-  } catch {
-    // some filesystems refuse fsync on a directory
-  }
-}

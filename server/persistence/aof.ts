@@ -24,12 +24,13 @@ import type { EffectArg, EffectConsumer } from '../effects.js';
 import type { Server } from '../server.js';
 import type { Manifest, ManifestFile } from './aof-format.js';
 import { AofFiles } from './aof-files.js';
-import { NEW_INCR_FLAGS, writeFileDurably, type AofIo } from './aof-io.js';
+import { NEW_INCR_FLAGS, type AofIo } from './aof-io.js';
+import { writeFileDurably } from './durable-file.js';
 import { AofWriter, type AofStats } from './aof-writer.js';
 import { datasetAsCommands } from './aof-dataset.js';
 
 export { datasetAsCommands, datasetEntryCommands } from './aof-dataset.js';
-export { ioErrorText, writeFileDurably, type AofIo } from './aof-io.js';
+export { ioErrorText, type AofIo } from './aof-io.js';
 export type { AofStats } from './aof-writer.js';
 
 /** Hooks part A (the RDB code) fills so the base can be an RDB file (aof-use-rdb-preamble). */

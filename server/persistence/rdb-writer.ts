@@ -5,7 +5,6 @@
 // preamble can stream a file slice by slice; serializeDataset() does it all at
 // once (SAVE, SHUTDOWN, tests).
 
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Server } from '../server.js';
 import type { Db, Entry } from '../keyspace.js';
@@ -15,6 +14,7 @@ import { RDB_VERSION, RdbOpcode, RdbWriter } from './rdb-encoding.js';
 import { rdbTypeOf, writeValueBody } from './rdb-value.js';
 import { usedMemory } from '../eviction/index.js';
 import { writeFunctionRecords } from '../scripting/functions.js';
+import { replaceFileDurably, writeAll } from './durable-file.js';
 
 /** Which per-key access data goes with each key, from maxmemory-policy (as Redis decides it). */
 export type AccessMode = 'lru' | 'lfu' | 'none';
@@ -119,13 +119,11 @@ export function saveDatasetToFile(server: Server, target: string, tmp = tempPath
   const chunk = 1 << 20;
   const w = new RdbWriter(chunk * 2, server.config.bool('rdbcompression'));
   const crc = server.config.bool('rdbchecksum') ? new Crc64() : null;
-  const fd = fs.openSync(tmp, 'w');
-  try {
+  replaceFileDurably(target, tmp, (fd) => {
     const flush = () => {
       if (w.pos === 0) return;
       crc?.update(w.buf, 0, w.pos);
-      let offset = 0;
-      while (offset < w.pos) offset += fs.writeSync(fd, w.buf, offset, w.pos - offset);
+      writeAll(fd, w.buf, w.pos);
       w.reset();
     };
     writeHeader(w, server);
@@ -141,70 +139,13 @@ export function saveDatasetToFile(server: Server, target: string, tmp = tempPath
     });
     w.byte(RdbOpcode.EOF);
     flush();
-    const footer = crc === null ? Buffer.alloc(8) : crc.toBuffer();
-    let offset = 0;
-    while (offset < footer.length) offset += fs.writeSync(fd, footer, offset, footer.length - offset);
-    fs.fsyncSync(fd);
-  } catch (error) {
-    fs.closeSync(fd);
-    safeUnlink(tmp);
-    throw error;
-  }
-  fs.closeSync(fd);
-  try {
-    fs.renameSync(tmp, target);
-  } catch (error) {
-    safeUnlink(tmp);
-    throw error;
-  }
-  fsyncDir(path.dirname(target));
+    writeAll(fd, crc === null ? Buffer.alloc(8) : crc.toBuffer());
+  });
 }
 
 /** The temp file name Redis uses for a save (temp-<pid>.rdb in the same directory). */
 export function tempPathFor(target: string, tag = 'temp'): string {
   return path.join(path.dirname(target), `${tag}-${process.pid}.rdb`);
-}
-
-/** Writes data to target atomically: temp file, fsync, rename, fsync of the directory. */
-export function writeFileAtomic(target: string, data: Uint8Array, tmp = tempPathFor(target)): void {
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    fs.writeSync(fd, data);
-    fs.fsyncSync(fd);
-  } catch (error) {
-    fs.closeSync(fd);
-    safeUnlink(tmp);
-    throw error;
-  }
-  fs.closeSync(fd);
-  try {
-    fs.renameSync(tmp, target);
-  } catch (error) {
-    safeUnlink(tmp);
-    throw error;
-  }
-  fsyncDir(path.dirname(target));
-}
-
-export function fsyncDir(dir: string): void {
-  try {
-    const fd = fs.openSync(dir, 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    // Some filesystems refuse fsync on a directory; the rename is done anyway.
-  }
-}
-
-export function safeUnlink(file: string): void {
-  try {
-    fs.unlinkSync(file);
-  } catch {
-    // already gone
-  }
 }
 
 /** dir/dbfilename as the server is configured now. */

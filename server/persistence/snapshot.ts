@@ -29,11 +29,11 @@ import { RdbWriter, RdbOpcode } from './rdb-encoding.js';
 import { loadRdb } from './rdb-reader.js';
 import { loadRdbFunctions } from '../scripting/functions.js';
 import { rdbBaseHooks } from './aof.js';
+import { safeUnlink } from './durable-file.js';
 import {
   accessMode,
   isLive,
   rdbPath,
-  safeUnlink,
   saveDatasetToFile,
   serializeDataset,
   tempPathFor,
