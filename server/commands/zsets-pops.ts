@@ -131,23 +131,31 @@ export function bzpopCommand(max: boolean) {
     const timeoutMs = parseTimeout(argv[argv.length - 1]);
     const keys: string[] = [];
     for (let i = 1; i < argv.length - 1; i++) keys.push(str(argv[i]));
-    for (const key of keys) {
-      const zset = poppableZset(client.db, key);
-      if (zset === undefined) continue;
-      replyBlockingPop(client, key, zset, max);
-      return;
-    }
-    blockOn(client, keys, timeoutMs, (db, key) =>
-      serving(client, () => {
-        const entry = db.lookup(key);
-        if (entry === undefined || entry.type !== 'zset') return false;
-        const zset = entry.value as ZSet;
-        if (zset.size === 0) return false;
-        replyBlockingPop(client, key, zset, max);
-        return true;
-      }),
-    );
+    popOrBlock(client, keys, timeoutMs, (key, zset) => replyBlockingPop(client, key, zset, max));
   };
+}
+
+/**
+ * The blocking pops' common path: pop from the first non-empty key now, or
+ * block on all of them until a push makes one non-empty.
+ */
+function popOrBlock(client: Client, keys: string[], timeoutMs: number, pop: (key: string, zset: ZSet) => void): void {
+  for (const key of keys) {
+    const zset = poppableZset(client.db, key);
+    if (zset === undefined) continue;
+    pop(key, zset);
+    return;
+  }
+  blockOn(client, keys, timeoutMs, (db, key) =>
+    serving(client, () => {
+      const entry = db.lookup(key);
+      if (entry === undefined || entry.type !== 'zset') return false;
+      const zset = entry.value as ZSet;
+      if (zset.size === 0) return false;
+      pop(key, zset);
+      return true;
+    }),
+  );
 }
 
 /** BZMPOP's reply: [key, [[member, score]...]], as ZMPOP. */
@@ -187,20 +195,5 @@ export function bzmpop(client: Client, argv: Buffer[]): void {
   const timeoutMs = parseTimeout(argv[1]);
   const keys: string[] = [];
   for (let i = 3; i < whereAt; i++) keys.push(str(argv[i]));
-  for (const key of keys) {
-    const zset = poppableZset(client.db, key);
-    if (zset === undefined) continue;
-    replyMultiPop(client, key, zset, max, count);
-    return;
-  }
-  blockOn(client, keys, timeoutMs, (db, key) =>
-    serving(client, () => {
-      const entry = db.lookup(key);
-      if (entry === undefined || entry.type !== 'zset') return false;
-      const zset = entry.value as ZSet;
-      if (zset.size === 0) return false;
-      replyMultiPop(client, key, zset, max, count);
-      return true;
-    }),
-  );
+  popOrBlock(client, keys, timeoutMs, (key, zset) => replyMultiPop(client, key, zset, max, count));
 }
