@@ -65,18 +65,18 @@ export function zpopCommand(max: boolean) {
   };
 }
 
-export function zmpop(client: Client, argv: Buffer[]): void {
-  const numkeys = parseInteger(argv[1], NUMKEYS_POSITIVE);
+/** ZMPOP / BZMPOP's `numkeys key... MIN|MAX [COUNT n]`, numkeys at argv[at], checked in Redis's order. */
+function parseMultiPop(argv: Buffer[], at: number): { keys: string[]; max: boolean; count: number } {
+  const numkeys = parseInteger(argv[at], NUMKEYS_POSITIVE);
   if (numkeys <= 0) throw new ReplyError(NUMKEYS_POSITIVE);
-  const whereAt = numkeys + 2;
+  const whereAt = at + 1 + numkeys;
   if (whereAt >= argv.length) throw new ReplyError(Errors.syntax);
   const where = lower(argv[whereAt]);
   if (where !== 'min' && where !== 'max') throw new ReplyError(Errors.syntax);
   let count = 1;
   let countGiven = false;
   for (let j = whereAt + 1; j < argv.length; j++) {
-    const option = lower(argv[j]);
-    if (!countGiven && option === 'count' && j + 1 < argv.length) {
+    if (!countGiven && lower(argv[j]) === 'count' && j + 1 < argv.length) {
       count = parseInteger(argv[++j], COUNT_POSITIVE);
       if (count <= 0) throw new ReplyError(COUNT_POSITIVE);
       countGiven = true;
@@ -84,21 +84,31 @@ export function zmpop(client: Client, argv: Buffer[]): void {
       throw new ReplyError(Errors.syntax);
     }
   }
-  for (let i = 0; i < numkeys; i++) {
-    const key = str(argv[2 + i]);
-    const entry = writeZset(client.db, key);
-    if (entry === undefined) continue;
-    const [members, scores] = popElements(client, key, entry.value as ZSet, where === 'max', count);
-    // Effect (AOF): ZMPOP replays as the pop it did.
-    if (client.server.effects.active) client.server.effects.replace(client.dbIndex, [where === 'max' ? 'ZPOPMAX' : 'ZPOPMIN', key, String(members.length)]);
+  const keys: string[] = [];
+  for (let i = at + 1; i < whereAt; i++) keys.push(str(argv[i]));
+  return { keys, max: where === 'max', count };
+}
+
+/** ZMPOP and BZMPOP's reply: [key, [[member, score]...]]; the effect (AOF) is the pop it did. */
+function replyMultiPop(client: Client, key: string, zset: ZSet, max: boolean, count: number): void {
+  const [members, scores] = popElements(client, key, zset, max, count);
+  if (client.server.effects.active) client.server.effects.replace(client.dbIndex, [max ? 'ZPOPMAX' : 'ZPOPMIN', key, String(members.length)]);
+  client.reply.array(2);
+  client.reply.bulk(key);
+  client.reply.array(members.length);
+  for (let k = 0; k < members.length; k++) {
     client.reply.array(2);
-    client.reply.bulk(key);
-    client.reply.array(members.length);
-    for (let k = 0; k < members.length; k++) {
-      client.reply.array(2);
-      client.reply.bulk(members[k]);
-      client.reply.double(scores[k]);
-    }
+    client.reply.bulk(members[k]);
+    client.reply.double(scores[k]);
+  }
+}
+
+export function zmpop(client: Client, argv: Buffer[]): void {
+  const { keys, max, count } = parseMultiPop(argv, 1);
+  for (const key of keys) {
+    const zset = poppableZset(client.db, key);
+    if (zset === undefined) continue;
+    replyMultiPop(client, key, zset, max, count);
     return;
   }
   client.reply.nullArray();
@@ -158,42 +168,9 @@ function popOrBlock(client: Client, keys: string[], timeoutMs: number, pop: (key
   );
 }
 
-/** BZMPOP's reply: [key, [[member, score]...]], as ZMPOP. */
-function replyMultiPop(client: Client, key: string, zset: ZSet, max: boolean, count: number): void {
-  const [members, scores] = popElements(client, key, zset, max, count);
-  if (client.server.effects.active) client.server.effects.replace(client.dbIndex, [max ? 'ZPOPMAX' : 'ZPOPMIN', key, String(members.length)]);
-  client.reply.array(2);
-  client.reply.bulk(key);
-  client.reply.array(members.length);
-  for (let k = 0; k < members.length; k++) {
-    client.reply.array(2);
-    client.reply.bulk(members[k]);
-    client.reply.double(scores[k]);
-  }
-}
-
 /** BZMPOP timeout numkeys key... MIN|MAX [COUNT n]; Redis reads the timeout after the rest. */
 export function bzmpop(client: Client, argv: Buffer[]): void {
-  const numkeys = parseInteger(argv[2], NUMKEYS_POSITIVE);
-  if (numkeys <= 0) throw new ReplyError(NUMKEYS_POSITIVE);
-  if (numkeys > argv.length - 4) throw new ReplyError(Errors.syntax);
-  const whereAt = numkeys + 3;
-  const where = lower(argv[whereAt]);
-  if (where !== 'min' && where !== 'max') throw new ReplyError(Errors.syntax);
-  const max = where === 'max';
-  let count = 1;
-  let countGiven = false;
-  for (let j = whereAt + 1; j < argv.length; j++) {
-    if (!countGiven && lower(argv[j]) === 'count' && j + 1 < argv.length) {
-      count = parseInteger(argv[++j], COUNT_POSITIVE);
-      if (count <= 0) throw new ReplyError(COUNT_POSITIVE);
-      countGiven = true;
-    } else {
-      throw new ReplyError(Errors.syntax);
-    }
-  }
+  const { keys, max, count } = parseMultiPop(argv, 2);
   const timeoutMs = parseTimeout(argv[1]);
-  const keys: string[] = [];
-  for (let i = 3; i < whereAt; i++) keys.push(str(argv[i]));
   popOrBlock(client, keys, timeoutMs, (key, zset) => replyMultiPop(client, key, zset, max, count));
 }
