@@ -9,6 +9,7 @@
 // warm-up round; CPU time rather than wall clock as the machine is shared). Reports only.
 
 import { ZSet } from '../server/types/zset.js';
+import { xorshift32 } from '../test/seeded-random.js';
 
 function arg(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -19,19 +20,7 @@ const SIZE = arg('size', 100_000);
 const OPS = arg('ops', 300_000);
 const ROUNDS = arg('rounds', 3);
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
-}
-
-const random = prng(12345);
+const random = xorshift32(12345);
 const int = (n: number) => Math.floor(random() * n);
 const member = (i: number) => 'm:' + String(i).padStart(12, '0');
 const names = Array.from({ length: SIZE }, (_, i) => member(i));

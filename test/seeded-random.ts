@@ -1,5 +1,6 @@
-// Deterministic random streams for property tests: a seed replays the same
-// operations, so a failure reproduces. One copy of each generator, shared.
+// Deterministic random streams: a seed replays the same operations, so a
+// failing property test reproduces and a bench replays the same trace. One
+// copy of each generator, shared by test/ and bench/.
 
 /** mulberry32: floats in [0, 1). */
 export function mulberry32(seed: number): () => number {

@@ -20,6 +20,7 @@ import { LRUCache } from 'mnemonist';
 import { ExactLfu } from './exact-lfu.js';
 import { RespConnection } from './resp-connection.js';
 import { barChart, lineChart } from './svg.js';
+import { mulberry32 } from '../../test/seeded-random.js';
 
 const ALL_POLICIES = ['noeviction', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl'];
 
@@ -41,18 +42,6 @@ const TRACE_FILE = option('trace-file', '');
 const RESIDENT = Math.max(1, Math.round(KEYS * RESIDENT_SHARE));
 
 // ---- traces -------------------------------------------------------------------
-
-/** A seeded PRNG (mulberry32), so every run replays the same trace. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function zipfSampler(n: number, s: number, random: () => number): () => number {
   const cdf = new Float64Array(n);
@@ -89,7 +78,7 @@ function permutation(n: number, random: () => number): Uint32Array {
 }
 
 function makeTrace(name: string): Uint32Array {
-  const random = rng(42);
+  const random = mulberry32(42); // seeded: every run replays the same trace
   const out = new Uint32Array(REQUESTS);
   if (name.startsWith('zipf')) {
     const next = zipfSampler(KEYS, Number(name.slice(4)), random);
