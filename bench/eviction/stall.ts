@@ -20,8 +20,7 @@
 //    mark-compact (atomic pause ~30 ms after incremental marking): not the
 //    cause; no V8 flag is set for it (eviction/heap.ts nodeFlagsFor).
 //  - The eviction rate is bound by memory latency: a random Entry read on a
-//    1 GB V8 heap costs ~400 ns here (TLB misses; the boxed lastAccess sits
-//    next to its Entry, so a Smi field would not help), 5 per evicted key.
+//    1 GB V8 heap costs ~400 ns here (TLB misses), 5 per evicted key.
 //  - Slices whose wall time is far above their CPU time were descheduled;
 //    compare the CPU column, and real Redis's LATENCY figures on the same box.
 // Run: node dist/bench/eviction/stall.js [--fill-mb 1024] [--low-mb 100] [--only embedis|redis]

@@ -14,7 +14,7 @@
 import type { Entry } from '../keyspace.js';
 import { stringBytes } from './sizes.js';
 
-/** An Entry object (10 fields, lastAccess boxed), its Map entry and its slot in Db.entries. */
+/** An Entry object (10 fields), its Map entry and its slot in Db.entries. */
 export const ENTRY_OVERHEAD = 162;
 /** A key with a TTL: its slot in Db.expiring and the boxed expire time. */
 export const TTL_OVERHEAD = 24;
