@@ -4,8 +4,10 @@
 //   - SAVE: wall time seen by the client and the server process's CPU time
 //     (utime+stime from /proc/<pid>/stat, which a shared machine disturbs far
 //     less than wall time), and the file size;
-//   - BGSAVE while clients write: per-command latency percentiles seen by the
-//     clients, and (embedis only) the server's own event-loop delay measured
+//   - BGSAVE while clients write, twice (the first after start-up, then the
+//     one the figures without "first" are of): per-command latency percentiles
+//     seen by the clients (after --warmup-ms of the same traffic, not
+//     counted), and (embedis only) the server's own event-loop delay measured
 //     inside its process with perf_hooks.monitorEventLoopDelay, the longest
 //     time any command could have waited;
 //   - the BGSAVE file is checked: after a restart on it, no key written after
@@ -15,9 +17,13 @@
 //     load time the server logs itself ("DB loaded from disk: X seconds").
 // It reports; it never fails on speed.
 //
-// Usage: node dist/bench/persistence.js [--keys N] [--clients C] [--cpu K] [--port P] [--only embedis|redis]
+// Usage: node dist/bench/persistence.js [--keys N] [--clients C] [--cpu K] [--port P] [--warmup-ms M] [--only embedis|redis]
 //   --port P: embedis listens on P, redis-server on P+1 (default 7866).
-//   --cpu K pins each server to CPU K with taskset (the clients run unpinned).
+//   --cpu K pins each server to CPU K with taskset (the clients run unpinned;
+//     pin the bench itself to another CPU, e.g. `taskset -c 1 node ...`, so
+//     that the clients do not take the servers' core).
+//   EMBEDIS_BENCH_NODE_FLAGS: extra Node/V8 flags for the embedis server;
+//   EMBEDIS_PERSIST_PROFILE=file: a CPU profile of the server during the BGSAVE.
 //
 // The event-loop probe: this same file, imported with --import into the
 // embedis server process with EMBEDIS_PERSIST_PROBE=1, answers 'reset' and
@@ -25,9 +31,10 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import inspector from 'node:inspector';
 import os from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 
@@ -46,7 +53,14 @@ interface ProbeReport {
    */
   longestGapCpu: number;
   maxGapCpu: number;
+  /** Longest garbage-collection pause on the main thread, ms, and its kind (V8's names). */
+  longestGc: number;
+  longestGcKind: string;
+  /** Total garbage-collection pause time, ms. */
+  gcTotal: number;
 }
+
+const GC_KINDS: Record<number, string> = { 1: 'scavenge', 2: 'minor mark-compact', 4: 'mark-compact', 8: 'incremental', 16: 'weak callbacks' };
 
 function installProbe(): void {
   const histogram = monitorEventLoopDelay({ resolution: 1 });
@@ -72,13 +86,42 @@ function installProbe(): void {
     lastCpu = cpu;
   }, 1);
   timer.unref();
+  let longestGc = 0;
+  let longestGcKind = '';
+  let gcTotal = 0;
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gcTotal += entry.duration;
+      if (entry.duration > longestGc) {
+        longestGc = entry.duration;
+        const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0;
+        longestGcKind = GC_KINDS[kind] ?? String(kind);
+      }
+    }
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
   process.channel?.unref();
+  // EMBEDIS_PERSIST_PROFILE=file: a CPU profile of the server from 'reset' to 'report' (the BGSAVE).
+  const profileFile = process.env.EMBEDIS_PERSIST_PROFILE;
+  const session = profileFile !== undefined ? new inspector.Session() : null;
+  session?.connect();
   process.on('message', (message: unknown) => {
+    if (message === 'reset' && session !== null) {
+      session.post('Profiler.enable', () => session.post('Profiler.setSamplingInterval', { interval: 100 }, () => session.post('Profiler.start')));
+    }
+    if (message === 'report' && session !== null && profileFile !== undefined) {
+      session.post('Profiler.stop', (error, result) => {
+        if (error === null) fs.writeFileSync(profileFile, JSON.stringify(result.profile));
+      });
+    }
     if (message === 'reset') {
       histogram.reset();
       longestGap = 0;
       longestGapCpu = 0;
       maxGapCpu = 0;
+      longestGc = 0;
+      longestGcKind = '';
+      gcTotal = 0;
       last = performance.now();
       lastCpu = cpuNow();
       process.send?.('reset-done');
@@ -92,6 +135,9 @@ function installProbe(): void {
         longestGap,
         longestGapCpu,
         maxGapCpu,
+        longestGc,
+        longestGcKind,
+        gcTotal,
       };
       process.send?.(report);
     }
@@ -106,6 +152,8 @@ function option(name: string, fallback: number): number {
 const KEYS = option('keys', 1_000_000);
 const CLIENTS = option('clients', 4);
 const CPU = option('cpu', -1);
+/** Milliseconds of the writing clients' traffic before the BGSAVE, not counted. */
+const WARMUP_MS = option('warmup-ms', 3000);
 /** Ports: embedis on PORT, redis-server on PORT+1. */
 const PORT = option('port', 7866);
 /** --only embedis|redis: measure one server. */
@@ -219,42 +267,56 @@ interface BgsaveFigures {
   max: number;
   over20: number;
   probe: ProbeReport | null;
-  /** Keys set to 'updated' after the BGSAVE began (none may come back from the file). */
+  /** Keys set to this round's value after the BGSAVE began (none may come back from the file). */
   written: Set<number>;
 }
 
-async function latencyDuringBgsave(port: number, child: ChildProcess | null): Promise<BgsaveFigures> {
+/** The value the clients write during BGSAVE number round (the restored file must not hold it). */
+function updatedValue(round: number): string {
+  return `updated-${round}`;
+}
+
+async function latencyDuringBgsave(port: number, child: ChildProcess | null, round: number): Promise<BgsaveFigures> {
   const control = await connect(port);
   const clients = await Promise.all(Array.from({ length: CLIENTS }, () => connect(port)));
   let samples = new Float64Array(1 << 20);
   let count = 0;
   const written = new Set<number>();
   let running = true;
-  if (child !== null) await askProbe(child, 'reset');
-  const started = performance.now();
-  await control.bgsave();
+  // The same traffic runs for WARMUP_MS before the BGSAVE and is not counted:
+  // the figures are those of a server already serving it (its command path
+  // compiled by the JIT), not of its first seconds. Warm-up writes 'warm', so
+  // the file may hold it; only updatedValue(round) is written once the BGSAVE began.
+  let recording = false;
   const workers = clients.map(async (c, n) => {
     let i = n;
     while (running) {
       // Only string keys (i % 20 < 14), so GET never meets another type.
       const k = (((i * 7919) % Math.floor(KEYS / 20)) * 20 + (i % 14)) % KEYS;
+      const counted = recording;
       const t = performance.now();
       if (i % 2 === 0) {
-        await c.set(`key:${k}`, 'updated');
-        written.add(k);
+        await c.set(`key:${k}`, counted ? updatedValue(round) : 'warm');
+        if (counted) written.add(k);
       } else {
         await c.get(`key:${k}`);
       }
       const took = performance.now() - t;
+      i += CLIENTS;
+      if (!counted) continue;
       if (count === samples.length) {
         const grown = new Float64Array(samples.length * 2);
         grown.set(samples);
         samples = grown;
       }
       samples[count++] = took;
-      i += CLIENTS;
     }
   });
+  await new Promise((r) => setTimeout(r, WARMUP_MS));
+  if (child !== null) await askProbe(child, 'reset');
+  const started = performance.now();
+  recording = true;
+  await control.bgsave();
   for (;;) {
     await new Promise((r) => setTimeout(r, 20));
     const info = await control.info('persistence');
@@ -299,14 +361,14 @@ async function timedStart(target: Target): Promise<{ child: ChildProcess; c: Red
 }
 
 /** Whether the restarted server holds the dataset as it was when the BGSAVE began (keys sampled where written). */
-async function checkRestored(c: Redis, written: Set<number>): Promise<string> {
+async function checkRestored(c: Redis, written: Set<number>, round: number): Promise<string> {
   const size = await c.dbsize();
   if (size !== KEYS) return `FAIL dbsize ${size}`;
   const keys = [...written];
   let changed = 0;
   for (let at = 0; at < keys.length; at += 1000) {
     const values = await c.mget(...keys.slice(at, at + 1000).map((k) => `key:${k}`));
-    for (const v of values) if (v === 'updated') changed++;
+    for (const v of values) if (v === updatedValue(round)) changed++;
   }
   return changed === 0 ? `ok (${keys.length} keys written during)` : `FAIL ${changed}/${keys.length} keys carry later writes`;
 }
@@ -325,12 +387,16 @@ async function measure(target: Target): Promise<Record<string, string>> {
   const saveMs = performance.now() - t1;
   const saveCpu = cpuMs(pid) - cpu0;
   const size = fs.statSync(path.join(target.dir, 'dump.rdb')).size;
-  const bg = await latencyDuringBgsave(target.port, target.probe ? child : null);
+  // Two BGSAVEs: the first after start-up also shows the JIT compiling the
+  // background walk (the cold case); the second is the steady state of a
+  // server whose save rules have fired before. Both are reported.
+  const first = await latencyDuringBgsave(target.port, target.probe ? child : null, 1);
+  const bg = await latencyDuringBgsave(target.port, target.probe ? child : null, 2);
   await stop(c, child);
   // Start-up with the BGSAVE's file: time until PING answers (includes process start).
   const loaded = await timedStart(target);
   ({ child, c } = loaded);
-  const restored = await checkRestored(c, bg.written);
+  const restored = await checkRestored(c, bg.written, 2);
   await stop(c, child);
   const logged = loggedLoadSeconds(child);
   const perM = 1e6 / KEYS;
@@ -347,6 +413,10 @@ async function measure(target: Target): Promise<Record<string, string>> {
     'start+load cpu ms': f(loaded.cpu),
     'logged load ms': f(logged * 1000),
     'load ms/1M': f(logged * 1000 * perM),
+    'first BGSAVE: p99 ms': f(first.p99, 2),
+    'first BGSAVE: p99.9 ms': f(first.p999, 2),
+    'first BGSAVE: max ms': f(first.max, 2),
+    'first BGSAVE: cmds >20ms': String(first.over20),
     'BGSAVE ms': f(bg.ms),
     'cmds during': String(bg.count),
     'p50 ms': f(bg.p50, 2),
@@ -360,6 +430,8 @@ async function measure(target: Target): Promise<Record<string, string>> {
     'longest gap ms': bg.probe ? f(bg.probe.longestGap, 2) : '-',
     'cpu in that gap ms': bg.probe ? f(bg.probe.longestGapCpu, 2) : '-',
     'most cpu in a gap ms': bg.probe ? f(bg.probe.maxGapCpu, 2) : '-',
+    'longest GC pause ms': bg.probe ? `${f(bg.probe.longestGc, 2)} (${bg.probe.longestGcKind})` : '-',
+    'GC pauses total ms': bg.probe ? f(bg.probe.gcTotal, 1) : '-',
     'restored as at start': restored,
   };
 }
@@ -382,6 +454,8 @@ async function main(): Promise<void> {
       start: () => {
         const [command, argv] = pinned(process.execPath, [
           '--max-old-space-size=8192',
+          // EMBEDIS_BENCH_NODE_FLAGS: extra V8/Node flags for the embedis server (GC experiments).
+          ...(process.env.EMBEDIS_BENCH_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== ''),
           '--import',
           pathToFileURL(here).href,
           cli,
