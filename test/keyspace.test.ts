@@ -1,6 +1,7 @@
 // The SCAN cursor's guarantee over the keyspace's dense array: a full walk
 // returns every key present for the whole walk, whatever is added or deleted
-// between calls. Checked against random interleavings, seeded.
+// between calls. Checked against random interleavings, seeded. Also the
+// access clock's representation (a small integer, see Entry.accessTicks).
 
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -20,6 +21,22 @@ function host(): KeyspaceHost & { expired: string[] } {
     stats: { keyspaceHits: 0, keyspaceMisses: 0 },
   };
 }
+
+test('access times are kept as small integers and read back as epoch ms', () => {
+  const h = host();
+  const db = new Db(0, h);
+  const entry = db.add('k', 'string', 'v');
+  // A small integer is stored in the object itself; an epoch-ms double would be a
+  // HeapNumber allocated on every touch (see Entry.accessTicks).
+  assert.ok(Number.isInteger(entry.accessTicks) && Math.abs(entry.accessTicks) < 2 ** 30, `accessTicks ${entry.accessTicks}`);
+  assert.is(entry.lastAccess, h.clock.now());
+  h.clock.advance(12_345);
+  db.lookupRead('k');
+  assert.is(entry.lastAccess, h.clock.now());
+  assert.ok(Math.abs(entry.accessTicks) < 2 ** 30);
+  entry.lastAccess = h.clock.now() - 50_000;
+  assert.is(h.clock.now() - entry.lastAccess, 50_000);
+});
 
 function scanAll(db: Db, count: number, between: () => void): Set<string> {
   const seen = new Set<string>();
