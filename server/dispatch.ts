@@ -56,7 +56,7 @@ export function resolveCommand(server: Server, client: Client, argv: Buffer[]): 
   if (command.subcommands !== null) {
     if (argv.length === 1) {
       // As Redis: a container named alone is the container itself (COMMAND runs; CLIENT fails its arity).
-      if (command.def.handler !== undefined && (command.arity === -1 || command.arity === 1)) return command;
+      if (command.handler !== undefined && (command.arity === -1 || command.arity === 1)) return command;
       rejectCommand(server, client, command, Errors.arity(command.fullName));
       return null;
     }
@@ -116,7 +116,7 @@ export function call(server: Server, client: Client, command: Command, argv: Buf
   if (outerClient === null) server.currentClient = client;
   const started = performance.now();
   try {
-    command.def.handler!(client, argv);
+    command.handler!(client, argv);
   } catch (error) {
     if (error instanceof ReplyError) {
       replyError(server, client, error.text);

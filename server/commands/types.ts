@@ -77,6 +77,13 @@ export class Command {
   readonly skipMonitor: boolean;
   readonly skipSlowlog: boolean;
   readonly subcommands: Map<string, Command> | null;
+  /**
+   * Copied from the definition: the definitions are object literals of many
+   * shapes, so reading them per call is a megamorphic property load; a
+   * Command is one class.
+   */
+  readonly arity: number;
+  readonly handler: Handler | undefined;
   calls = 0;
   usec = 0;
   rejectedCalls = 0;
@@ -87,6 +94,8 @@ export class Command {
     readonly parent: Command | null = null,
   ) {
     this.name = def.name;
+    this.arity = def.arity;
+    this.handler = def.handler;
     this.fullName = parent ? `${parent.name}|${def.name}` : def.name;
     const has = (f: Flag) => def.flags.includes(f);
     this.isWrite = has('write');
@@ -102,10 +111,6 @@ export class Command {
     this.subcommands = def.subcommands
       ? new Map(def.subcommands.map((sub) => [sub.name, new Command(sub, this)]))
       : null;
-  }
-
-  get arity(): number {
-    return this.def.arity;
   }
 
   /** Positions of the key arguments in argv. */
