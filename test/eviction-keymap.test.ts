@@ -69,7 +69,9 @@ keymap.run();
 const pooled = suite('eviction pool validity');
 
 pooled('candidates deleted, replaced or flushed after sampling are never evicted in their place', async () => {
-  const running = await startServer({ config: { 'maxmemory-policy': 'allkeys-lru' } });
+  // 64 samples of the 36 keys left for the second round: a round that sampled only fresh keys
+  // (1-3% of runs with the default 5) would evict one of them rightly, and fail the check below.
+  const running = await startServer({ config: { 'maxmemory-policy': 'allkeys-lru', 'maxmemory-samples': '64' } });
   try {
     const server = running.server;
     const db = server.dbs[0];
