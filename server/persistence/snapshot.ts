@@ -1,8 +1,8 @@
 // Snapshots without fork: SAVE, BGSAVE and the save rules.
 //
 // Redis forks and lets the kernel copy pages on write. Node cannot fork, so a
-// background save walks the keyspace itself, a slice at a time (a couple of
-// milliseconds, then setImmediate so commands run), and copies on write by
+// background save walks the keyspace itself, a slice at a time (half a
+// millisecond, then setImmediate so commands run), and copies on write by
 // hand: at the start it takes each database's dense entry array (a copy of
 // the references, O(n) but tiny per key) and claims one bit in the keyspace's
 // walkState; the keyspace calls our guard before it looks up, changes, expires
@@ -48,8 +48,14 @@ export const MISCONF_ERROR =
 
 /** Redis's CONFIG_BGSAVE_RETRY_DELAY: after a failed BGSAVE, save rules wait this long. */
 const BGSAVE_RETRY_DELAY_MS = 5000;
-/** Work per slice of a background walk before yielding to the event loop. */
-const SLICE_MS = 1;
+/**
+ * Work per slice of a background walk before yielding to the event loop: a
+ * command arriving during a slice waits for its end. Measured (bench/
+ * persistence.ts, 1M keys, 4 writing clients): 1 ms slices gave p50 1.2 ms
+ * and p99 2.2-4 ms; 0.5 ms gives p50 0.6 ms, p99 1.3 ms, 50% more commands
+ * served, and the same save time; 0.25 ms made the save 30% longer.
+ */
+const SLICE_MS = 0.5;
 /** Bytes buffered before a write to the file (and its checksum, computed on this thread). */
 const FLUSH_BYTES = 1 << 16;
 /**
