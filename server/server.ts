@@ -14,6 +14,7 @@ import { Errors } from './errors.js';
 import { installMemory } from './eviction/index.js';
 import { Effects } from './effects.js';
 import { installAof } from './persistence/aof-server.js';
+import { readSocket } from './socket-reads.js';
 
 export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning' | 'nothing';
 const LOG_LEVELS: Record<string, number> = { debug: 0, verbose: 1, notice: 2, warning: 3, nothing: 4 };
@@ -241,7 +242,7 @@ export class Server implements KeyspaceHost {
     socket.setNoDelay(true);
     const client = new Client(this, socket, this.nextClientId++);
     this.clients.set(client.id, client);
-    socket.on('data', (chunk: Buffer) => client.onData(chunk));
+    readSocket(socket, (chunk) => client.onData(chunk));
     socket.on('error', () => {});
     socket.on('close', () => this.disconnect(client));
   }

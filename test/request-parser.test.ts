@@ -36,6 +36,35 @@ test('multibulk commands, whole and split at every byte', () => {
   }
 });
 
+test('the chunk is borrowed: one buffer reused for every read, overwritten after each feed', () => {
+  // As the server reads sockets (server/socket-reads.ts): a command split over
+  // reads must not keep slices of an earlier one.
+  const wire = '*3\r\n$3\r\nSET\r\n$5\r\nkey:1\r\n$10\r\nvalue-0001\r\n*2\r\n$3\r\nGET\r\n$5\r\nkey:1\r\n';
+  const expected = [['SET', 'key:1', 'value-0001'], ['GET', 'key:1']];
+  const shared = Buffer.alloc(64);
+  for (let cut = 1; cut < wire.length; cut++) {
+    const h = harness();
+    for (const part of [wire.slice(0, cut), wire.slice(cut)]) {
+      const n = shared.write(part, 'latin1');
+      h.parser.feed(shared.subarray(0, n));
+      shared.fill(0xee);
+    }
+    assert.equal(h.commands, expected, `cut at ${cut}`);
+  }
+  // Three reads: the middle one holds whole arguments of a command that ends in the third.
+  for (let a = 1; a < wire.length - 1; a += 3) {
+    for (let b = a + 1; b < wire.length; b += 5) {
+      const h = harness();
+      for (const part of [wire.slice(0, a), wire.slice(a, b), wire.slice(b)]) {
+        const n = shared.write(part, 'latin1');
+        h.parser.feed(shared.subarray(0, n));
+        shared.fill(0xee);
+      }
+      assert.equal(h.commands, expected, `cuts at ${a}, ${b}`);
+    }
+  }
+});
+
 test('inline commands with quotes, mixed with multibulk', () => {
   const h = harness();
   h.parser.feed(Buffer.from('PING\r\n*1\r\n$4\r\nPING\r\nSET "a b" \'c d\' "\\x41\\n"\n\r\n', 'latin1'));

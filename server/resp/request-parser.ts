@@ -5,7 +5,10 @@
 // the socket chunk is a slice of it (no copy); one that spans chunks is copied
 // once into a buffer of its exact size, so no earlier chunk is kept alive and
 // no shared pool grows with big requests (redis-parser's did: a stream of 1 MB
-// PUBLISHes grew it past 100 MB of RSS).
+// PUBLISHes grew it past 100 MB of RSS). The chunk is only borrowed for the
+// call: the server reads every socket into one reused buffer (server/
+// socket-reads.ts), so the slices of a command still incomplete when a chunk
+// ends are copied before feed returns.
 
 import '../bytes.js';
 import { splitInlineArgs } from './inline.js';
@@ -71,6 +74,18 @@ export class RequestParser {
       i = Math.min(this.skipNext, length);
       this.skipNext -= i;
     }
+    this.walk(chunk, i);
+    // Arguments of an incomplete command that are slices of this chunk: copied,
+    // the chunk's memory is the next read's.
+    const argv = this.argv;
+    for (let k = 0; k < argv.length; k++) {
+      if (sharesMemory(argv[k], chunk)) argv[k] = Buffer.from(argv[k]);
+    }
+  }
+
+  private walk(chunk: Buffer, from: number): void {
+    const length = chunk.length;
+    let i = from;
     while (i < length) {
       switch (this.phase) {
         case Phase.CommandStart: {
@@ -225,6 +240,11 @@ export class RequestParser {
 }
 
 const INVALID = -Infinity;
+
+/** Whether part lies inside whole's bytes. */
+function sharesMemory(part: Buffer, whole: Buffer): boolean {
+  return part.buffer === whole.buffer && part.byteOffset >= whole.byteOffset && part.byteOffset < whole.byteOffset + whole.length;
+}
 
 /** Redis's string2ll on bytes [from, end). */
 function parseLengthBytes(buf: Buffer, from: number, end: number): number {
