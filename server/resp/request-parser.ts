@@ -57,6 +57,13 @@ export class RequestParser {
   private argv: Buffer[] = [];
   /** Length of the bulk being read. */
   private bulkSize = 0;
+  /**
+   * How many leading entries of argv are owned buffers (copies, or spanning
+   * bulks); the rest are slices of the chunk being parsed. In one chunk only
+   * its first completed argument can be a spanning bulk (one that starts and
+   * ends in it is a slice), so owned entries always come first.
+   */
+  private ownedArgs = 0;
   /** The owned copy of a bulk that spans chunks, filled as they arrive. */
   private spanning: Buffer | null = null;
 
@@ -74,13 +81,12 @@ export class RequestParser {
       i = Math.min(this.skipNext, length);
       this.skipNext -= i;
     }
+    this.ownedArgs = this.argv.length;
     this.walk(chunk, i);
     // Arguments of an incomplete command that are slices of this chunk: copied,
     // the chunk's memory is the next read's.
     const argv = this.argv;
-    for (let k = 0; k < argv.length; k++) {
-      if (sharesMemory(argv[k], chunk)) argv[k] = Buffer.from(argv[k]);
-    }
+    for (let k = this.ownedArgs; k < argv.length; k++) argv[k] = Buffer.from(argv[k]);
   }
 
   private walk(chunk: Buffer, from: number): void {
@@ -141,6 +147,7 @@ export class RequestParser {
             } else {
               this.argsLeft = value;
               this.argv = [];
+              this.ownedArgs = 0;
               this.phase = Phase.BulkStart;
             }
           } else {
@@ -188,7 +195,9 @@ export class RequestParser {
             this.spanning ??= Buffer.allocUnsafe(size);
             chunk.copy(this.spanning, size - dataLeft, i, i + n);
             if (n === dataLeft) {
+              // Owned, and the first argument this chunk completes: it counts among the owned ones.
               this.argv.push(this.spanning);
+              this.ownedArgs = this.argv.length;
               this.spanning = null;
             }
           }
@@ -241,10 +250,6 @@ export class RequestParser {
 
 const INVALID = -Infinity;
 
-/** Whether part lies inside whole's bytes. */
-function sharesMemory(part: Buffer, whole: Buffer): boolean {
-  return part.buffer === whole.buffer && part.byteOffset >= whole.byteOffset && part.byteOffset < whole.byteOffset + whole.length;
-}
 
 /** Redis's string2ll on bytes [from, end). */
 function parseLengthBytes(buf: Buffer, from: number, end: number): number {
