@@ -8,7 +8,6 @@ import '../bytes.js';
 import { formatDouble } from './number-format.js';
 
 const SLAB_SIZE = 64 * 1024;
-const CRLF = 0x0a0d; // "\r\n" as a little-endian uint16
 
 export type RespVersion = 2 | 3;
 
@@ -71,7 +70,10 @@ export class ReplyWriter {
     } else {
       p += slab.latin1Write(s, p, n);
     }
-    slab.writeUInt16LE(CRLF, p);
+    // Two byte stores: Buffer#writeUInt16LE validates its offset through Node's
+    // validators on every call (3% of ZRANGE's CPU at pipeline 16).
+    slab[p] = 0x0d;
+    slab[p + 1] = 0x0a;
     this.pos = p + 2;
   }
 
@@ -145,7 +147,8 @@ export class ReplyWriter {
     this.reserve(b.length + 2);
     this.slab.set(b, this.pos);
     this.pos += b.length;
-    this.slab.writeUInt16LE(CRLF, this.pos);
+    this.slab[this.pos] = 0x0d;
+    this.slab[this.pos + 1] = 0x0a;
     this.pos += 2;
   }
 
