@@ -7,6 +7,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { chunkCacheSize, forgetChunks, runLua, type ReplyValue, type ScriptHost } from '../server/scripting/vm.js';
 import { sha1hex } from '../server/scripting/library.js';
+import { readU32, writeU32 } from '../server/scripting/host.js';
+import { mulberry32 } from './seeded-random.js';
 
 const test = suite('compiled chunk cache');
 
@@ -111,6 +113,22 @@ test('scripts cannot reach or replace the cache through names', () => {
   assert.equal(run("local t = {} for k in pairs(_G) do if type(k) ~= 'string' then t[#t + 1] = 1 end end return #t", true), 0);
   const write = run('local m = getmetatable(_G) m[m] = {}', true);
   assert.match((write as { err: string }).err, 'Attempt to modify a readonly table');
+});
+
+test('the wire formats\' 32-bit fields read and write as Buffer#readUInt32LE / writeInt32LE do', () => {
+  const random = mulberry32(11);
+  const ours = Buffer.alloc(16);
+  const node = Buffer.alloc(16);
+  const values = [0, 1, 255, 256, 0x7fffffff, 0x80000000, 0xffffffff, -1, -2147483648];
+  for (let i = 0; i < 2000; i++) values.push(Math.floor(random() * 0x100000000), -Math.floor(random() * 0x80000000));
+  for (const v of values) {
+    const at = Math.floor(random() * 12);
+    writeU32(ours, at, v);
+    if (v < 0) node.writeInt32LE(v, at);
+    else node.writeUInt32LE(v, at);
+    assert.is(ours.toString('hex'), node.toString('hex'), `write ${v} at ${at}`);
+    assert.is(readU32(ours, at), node.readUInt32LE(at), `read ${v} at ${at}`);
+  }
 });
 
 test.run();

@@ -4,7 +4,7 @@
 // steps itself when the engine's internals are there.
 
 import type { LuaEngine, ReplyValue } from 'lua-redis-wasm';
-import { heapView, internals } from './host.js';
+import { heapView, internals, writeU32 } from './host.js';
 
 /** Runs source with KEYS and ARGV; sha is what the engine's error texts name. */
 export function evalFast(e: LuaEngine, source: Buffer, sha: string, keys: Buffer[], args: Buffer[]): ReplyValue {
@@ -25,17 +25,17 @@ export function evalFast(e: LuaEngine, source: Buffer, sha: string, keys: Buffer
   const h = heapView(x.HEAPU8!);
   source.copy(h, scriptPtr);
   let p = argsPtr;
-  h.writeUInt32LE(keys.length + args.length, p);
+  writeU32(h, p, keys.length + args.length);
   p += 4;
   for (let i = 0; i < keys.length; i++) {
     const b = keys[i];
-    h.writeUInt32LE(b.length, p);
+    writeU32(h, p, b.length);
     b.copy(h, p + 4);
     p += 4 + b.length;
   }
   for (let i = 0; i < args.length; i++) {
     const b = args[i];
-    h.writeUInt32LE(b.length, p);
+    writeU32(h, p, b.length);
     b.copy(h, p + 4);
     p += 4 + b.length;
   }

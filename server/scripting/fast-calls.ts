@@ -5,7 +5,7 @@
 // and per reply node.
 
 import type { LuaEngine } from 'lua-redis-wasm';
-import { heapView, internals, running } from './host.js';
+import { heapView, internals, readU32, running, writeU32 } from './host.js';
 import { SECRET, toggleReadOnly } from './readonly-mark.js';
 import { WireWriter } from './wire.js';
 
@@ -30,11 +30,11 @@ export function installFastCalls(module: unknown, e: LuaEngine): void {
       const len = hasRet ? c : b;
       const view = heapView(x.HEAPU8!);
       const end = ptr + len;
-      const count = len >= 4 ? view.readUInt32LE(ptr) : 0;
+      const count = len >= 4 ? readU32(view, ptr) : 0;
       const args: Buffer[] = new Array<Buffer>(count);
       let off = ptr + 4;
       for (let i = 0; i < count; i++) {
-        const n = view.readUInt32LE(off);
+        const n = readU32(view, off);
         off += 4;
         if (off + n > end) throw new Error('ERR invalid argument encoding');
         args[i] = view.subarray(off, off + n);
@@ -59,8 +59,8 @@ export function installFastCalls(module: unknown, e: LuaEngine): void {
       const h = heapView(x.HEAPU8!);
       wire.buf.copy(h, outPtr, 0, outLen);
       if (hasRet) {
-        h.writeUInt32LE(outPtr >>> 0, a);
-        h.writeUInt32LE(outLen, a + 4);
+        writeU32(h, a, outPtr >>> 0);
+        writeU32(h, a + 4, outLen);
         return undefined;
       }
       return (BigInt(outLen) << 32n) | BigInt(outPtr >>> 0);

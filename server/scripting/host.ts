@@ -57,3 +57,20 @@ export function heapView(heap: Uint8Array): Buffer {
   }
   return view;
 }
+
+// Little-endian 32-bit fields of the VM's wire formats, as plain byte loads and
+// stores: Buffer#readUInt32LE / writeUInt32LE check their offset through Node's
+// validators on every call, a measurable share of a short script's host calls.
+
+/** The unsigned 32-bit little-endian value at o. */
+export function readU32(b: Uint8Array, o: number): number {
+  return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16)) + b[o + 3] * 0x1000000;
+}
+
+/** Stores v (an unsigned 32-bit value, or a signed one: its two's complement) at o. */
+export function writeU32(b: Uint8Array, o: number, v: number): void {
+  b[o] = v & 0xff;
+  b[o + 1] = (v >>> 8) & 0xff;
+  b[o + 2] = (v >>> 16) & 0xff;
+  b[o + 3] = (v >>> 24) & 0xff;
+}

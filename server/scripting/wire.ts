@@ -5,6 +5,7 @@
 // cost more than the command itself for short replies.
 
 import type { ReplyValue } from './vm.js';
+import { writeU32 } from './host.js';
 
 const T_NULL = 0x00;
 const T_INT = 0x01;
@@ -46,7 +47,7 @@ export class WireWriter {
     const b = this.buf;
     const p = this.pos;
     b[p] = type;
-    b.writeUInt32LE(n, p + 1);
+    writeU32(b, p + 1, n);
     this.pos = p + 5;
   }
 
@@ -71,8 +72,8 @@ export class WireWriter {
       const lo = v % 0x100000000;
       // Two's complement halves for negatives.
       const hi = Math.floor(v / 0x100000000);
-      this.buf.writeUInt32LE(lo < 0 ? lo + 0x100000000 : lo, this.pos);
-      this.buf.writeInt32LE(hi, this.pos + 4);
+      writeU32(this.buf, this.pos, lo < 0 ? lo + 0x100000000 : lo);
+      writeU32(this.buf, this.pos + 4, hi);
     } else {
       this.buf.writeBigInt64LE(typeof v === 'bigint' ? v : BigInt(Math.trunc(v)), this.pos);
     }
@@ -134,7 +135,7 @@ export class WireWriter {
     const { format, string } = v.verbatim_string;
     this.header(T_VERBATIM, 4 + format.length + string.length);
     this.ensure(4 + format.length + string.length);
-    this.buf.writeUInt32LE(format.length, this.pos);
+    writeU32(this.buf, this.pos, format.length);
     this.pos += 4;
     this.buf.set(format, this.pos);
     this.pos += format.length;
@@ -248,7 +249,7 @@ export class WireWriter {
         const body = next;
         this.header(T_VERBATIM, 4 + len - 1);
         this.ensure(4 + len);
-        this.buf.writeUInt32LE(3, this.pos);
+        writeU32(this.buf, this.pos, 3);
         this.pos += 4;
         this.buf.set(src.subarray(body, body + 3), this.pos);
         this.pos += 3;
