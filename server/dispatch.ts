@@ -2,6 +2,7 @@
 // (hooks for pub/sub mode, maxmemory and MULTI, filled by their families) ->
 // call -> stats. Handlers never repeat these checks.
 
+import { performance } from 'node:perf_hooks';
 import './bytes.js';
 import type { Client } from './client.js';
 import type { Command } from './commands/types.js';

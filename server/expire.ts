@@ -3,6 +3,7 @@
 // samples again, within a time budget of 25% of the tick, so memory held by
 // expired keys nobody reads is reclaimed without stalling the event loop.
 
+import { performance } from 'node:perf_hooks';
 import type { Db } from './keyspace.js';
 
 const KEYS_PER_LOOP = 20;

@@ -2,6 +2,7 @@
 // Each section is "# Title\r\n" followed by "field:value\r\n" lines; sections
 // are separated by one empty line.
 
+import { performance } from 'node:perf_hooks';
 import os from 'node:os';
 import path from 'node:path';
 import type { Server } from './server.js';

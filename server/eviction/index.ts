@@ -12,6 +12,7 @@
 // a volatile policy without volatile keys) are denyoom commands refused with
 // -OOM. Near V8's heap limit denyoom commands are refused too, whatever maxmemory says.
 
+import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import type { Server } from '../server.js';
 import type { Client } from '../client.js';

@@ -9,6 +9,7 @@
 // busy-reply-threshold milliseconds (an instruction budget for pure Lua, a
 // clock check on every redis.call).
 
+import { performance } from 'node:perf_hooks';
 import type { Client } from '../client.js';
 import type { Command } from '../commands/types.js';
 import { call } from '../dispatch.js';
