@@ -250,7 +250,6 @@ export class RequestParser {
 
 const INVALID = -Infinity;
 
-
 /** Redis's string2ll on bytes [from, end). */
 function parseLengthBytes(buf: Buffer, from: number, end: number): number {
   const n = end - from;
