@@ -37,6 +37,7 @@ import path from 'node:path';
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
+import { nodeFlagsFor } from '../server/eviction/heap.js';
 
 interface ProbeReport {
   /** Event-loop delay percentiles and maximum, ms, since the last reset. */
@@ -454,6 +455,8 @@ async function main(): Promise<void> {
       start: () => {
         const [command, argv] = pinned(process.execPath, [
           '--max-old-space-size=8192',
+          // The V8 flags embedis-server's relaunch would set (a heap size given here means no relaunch).
+          ...nodeFlagsFor(0),
           // EMBEDIS_BENCH_NODE_FLAGS: extra V8/Node flags for the embedis server (GC experiments).
           ...(process.env.EMBEDIS_BENCH_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== ''),
           '--import',

@@ -18,7 +18,9 @@
 //    key index is now split over 256 Maps (server/eviction/keymap.ts).
 //  - GC while evicting: ~30 scavenges (longest 25-40 ms wall) and one
 //    mark-compact (atomic pause ~30 ms after incremental marking): not the
-//    cause; no V8 flag is set for it (eviction/heap.ts nodeFlagsFor).
+//    cause. (Since then the CLI caps the young generation at 4 MB semi-spaces
+//    for shorter young-GC pauses under writes: eviction/heap.ts nodeFlagsFor,
+//    which this bench's server gets too.)
 //  - The eviction rate is bound by memory latency: a random Entry read on a
 //    1 GB V8 heap costs ~400 ns here (TLB misses), 5 per evicted key.
 //  - Slices whose wall time is far above their CPU time were descheduled;
