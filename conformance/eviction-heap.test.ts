@@ -10,19 +10,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ioredis } from './helpers.js';
 import { heapSizeFor } from '../server/eviction/heap.js';
+import { freePort } from './helpers.js';
 
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'server', 'cli.js');
 const OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function startCli(port: number, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   const child = spawn(process.execPath, [CLI, '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--loglevel', 'warning'], {

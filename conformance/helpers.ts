@@ -1,12 +1,25 @@
 // Shared set-up for conformance suites: an embedis server started in-process
 // on port 0, and stock clients connected to it over TCP.
 
+import net from 'node:net';
 import { createClient } from 'redis';
 import { Redis } from 'ioredis';
 import * as assert from 'uvu/assert';
 import { startServer, type RunningServer, type ServerOptions } from '../server/index.js';
 
 export type NodeRedisClient = ReturnType<typeof createClient>;
+
+/** A TCP port free on 127.0.0.1 right now, for a server started as its own process. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
 
 export async function startTestServer(options: ServerOptions = {}): Promise<RunningServer> {
   return startServer({ port: 0, ...options });
