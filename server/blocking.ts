@@ -9,6 +9,7 @@ import type { Client } from './client.js';
 import type { Db } from './keyspace.js';
 import type { Server } from './server.js';
 import { replyError } from './dispatch.js';
+import { PerServer } from './per-server.js';
 
 /** What a blocking command leaves behind when it blocks. */
 export interface BlockRequest {
@@ -201,16 +202,11 @@ function queueId(dbIndex: number, key: string): string {
   return `${dbIndex}\u0000${key}`;
 }
 
-const states = new WeakMap<Server, BlockingState>();
+const states = new PerServer((server) => new BlockingState(server));
 
 /** The blocked-client registry of a server, created (and hooked in) on first use. */
 export function blockingState(server: Server): BlockingState {
-  let state = states.get(server);
-  if (state === undefined) {
-    state = new BlockingState(server);
-    states.set(server, state);
-  }
-  return state;
+  return states.of(server);
 }
 
 export function blockClient(request: BlockRequest): void {

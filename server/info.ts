@@ -12,6 +12,7 @@ import { rdbInfoFields } from './persistence/snapshot.js';
 import { usedMemory as accountedMemory, datasetMemory, STARTUP_MEMORY } from './eviction/index.js';
 import { trackingStats } from './tracking.js';
 import { scriptingInfo } from './scripting/stats.js';
+import { PerServer } from './per-server.js';
 
 /** Sections in the order Redis prints them, with their titles. */
 const SECTIONS: ReadonlyArray<readonly [string, string]> = [
@@ -397,18 +398,15 @@ function average(metric: Metric): number {
   return sum / SAMPLES;
 }
 
-const samplers = new WeakMap<Server, Sampler>();
+const samplers = new PerServer((server) => {
+  const sampler = new Sampler(server);
+  server.cronTasks.push(() => sampler.tick());
+  return sampler;
+});
 
 /** Starts sampling the instantaneous rates on the server's cron (once per server). */
 export function ensureSampler(server: Server): Sampler {
-  let sampler = samplers.get(server);
-  if (sampler === undefined) {
-    const created = new Sampler(server);
-    sampler = created;
-    samplers.set(server, created);
-    server.cronTasks.push(() => created.tick());
-  }
-  return sampler;
+  return samplers.of(server);
 }
 
 function statsSection(server: Server): Fields {

@@ -25,6 +25,7 @@ import type { Command } from './commands/types.js';
 import { compileGlob, type GlobMatcher } from './glob.js';
 import type { Server } from './server.js';
 import { installNotifications } from './notifications.js';
+import { PerServer } from './per-server.js';
 
 export type SubscriptionKind = 'channel' | 'pattern' | 'shard';
 
@@ -358,19 +359,14 @@ export class PubSub {
   }
 }
 
-const registries = new WeakMap<Server, PubSub>();
+const registries = new PerServer((server) => new PubSub(server));
 
 /** The server's pub/sub registry, installed on first use. */
 export function pubsubOf(server: Server): PubSub {
-  let pubsub = registries.get(server);
-  if (pubsub === undefined) {
-    pubsub = new PubSub(server);
-    registries.set(server, pubsub);
-  }
-  return pubsub;
+  return registries.of(server);
 }
 
 /** The registry if installed (PUBLISH with nobody ever subscribed needs none). */
 export function pubsubIfAny(server: Server): PubSub | undefined {
-  return registries.get(server);
+  return registries.peek(server);
 }

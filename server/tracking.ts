@@ -26,6 +26,7 @@ import { parseInteger } from './commands/arguments.js';
 import type { Command } from './commands/types.js';
 import { Errors, ReplyError } from './errors.js';
 import type { Server } from './server.js';
+import { PerServer } from './per-server.js';
 
 export interface TrackingOptions {
   bcast: boolean;
@@ -422,26 +423,21 @@ function overlaps(a: string, b: string): boolean {
   return a.startsWith(b) || b.startsWith(a);
 }
 
-const registries = new WeakMap<Server, Tracking>();
+const registries = new PerServer((server) => new Tracking(server));
 
 /** The server's tracking state, installed on first use. */
 export function trackingOf(server: Server): Tracking {
-  let tracking = registries.get(server);
-  if (tracking === undefined) {
-    tracking = new Tracking(server);
-    registries.set(server, tracking);
-  }
-  return tracking;
+  return registries.of(server);
 }
 
 /** For CLIENT LIST's redir field and GETREDIR: -1 when not tracking. */
 export function trackingRedirect(client: Client): number {
-  return registries.get(client.server)?.redirectOf(client) ?? -1;
+  return registries.peek(client.server)?.redirectOf(client) ?? -1;
 }
 
 /** INFO figures: tracking_clients, tracking_total_keys, tracking_total_items, tracking_total_prefixes. */
 export function trackingStats(server: Server): { clients: number; keys: number; items: number; prefixes: number } {
-  const tracking = registries.get(server);
+  const tracking = registries.peek(server);
   if (tracking === undefined) return { clients: 0, keys: 0, items: 0, prefixes: 0 };
   return { clients: tracking.trackingClients, keys: tracking.totalKeys, items: tracking.items, prefixes: tracking.totalPrefixes };
 }
@@ -482,7 +478,7 @@ export function clientTrackingCommand(client: Client, argv: Buffer[]): void {
     if (refusal !== null) throw new ReplyError(refusal);
     tracking.enable(client, options);
   } else if (mode === 'off') {
-    registries.get(client.server)?.disable(client);
+    registries.peek(client.server)?.disable(client);
   } else {
     throw new ReplyError(Errors.syntax);
   }
@@ -491,7 +487,7 @@ export function clientTrackingCommand(client: Client, argv: Buffer[]): void {
 
 /** CLIENT CACHING YES|NO. */
 export function clientCachingCommand(client: Client, argv: Buffer[]): void {
-  const tracking = registries.get(client.server);
+  const tracking = registries.peek(client.server);
   const notTracking = 'ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled';
   if (tracking === undefined || !tracking.isTracking(client)) throw new ReplyError(notTracking);
   const word = lower(argv[2]);
@@ -508,7 +504,7 @@ export function clientGetredirCommand(client: Client): void {
 
 /** CLIENT TRACKINGINFO: a map of flags (a set), redirect and prefixes. */
 export function clientTrackingInfoCommand(client: Client): void {
-  const tracking = registries.get(client.server);
+  const tracking = registries.peek(client.server);
   const flags = tracking?.flagsOf(client) ?? ['off'];
   const reply = client.reply;
   reply.map(3);

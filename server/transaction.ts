@@ -11,6 +11,7 @@ import type { Client } from './client.js';
 import type { Command } from './commands/types.js';
 import type { Db } from './keyspace.js';
 import type { ClientInfoExtras, Server } from './server.js';
+import { PerServer } from './per-server.js';
 
 export const Errors = {
   nested: 'ERR MULTI calls can not be nested',
@@ -240,14 +241,9 @@ export class Transactions {
   }
 }
 
-const registries = new WeakMap<Server, Transactions>();
+const registries = new PerServer((server) => new Transactions(server));
 
 /** The server's transaction bookkeeping, installed on first use. */
 export function transactions(server: Server): Transactions {
-  let registry = registries.get(server);
-  if (registry === undefined) {
-    registry = new Transactions(server);
-    registries.set(server, registry);
-  }
-  return registry;
+  return registries.of(server);
 }

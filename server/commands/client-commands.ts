@@ -324,7 +324,7 @@ const clientSubcommands: CommandDef[] = [
     '6.2.0',
     'O(N) Where N is the number of paused clients',
     (client) => {
-      pauses.get(client.server)?.unpause();
+      pauses.peek(client.server)?.unpause();
       client.reply.ok();
     },
     { tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'] },

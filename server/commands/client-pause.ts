@@ -4,6 +4,7 @@
 import type { Client } from '../client.js';
 import type { Server } from '../server.js';
 import type { Command } from './types.js';
+import { PerServer } from '../per-server.js';
 
 // ---- CLIENT PAUSE ----------------------------------------------------------
 
@@ -75,13 +76,8 @@ class PauseState {
   }
 }
 
-export const pauses = new WeakMap<Server, PauseState>();
+export const pauses = new PerServer((server) => new PauseState(server));
 
 export function pauseState(server: Server): PauseState {
-  let state = pauses.get(server);
-  if (state === undefined) {
-    state = new PauseState(server);
-    pauses.set(server, state);
-  }
-  return state;
+  return pauses.of(server);
 }

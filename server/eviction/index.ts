@@ -23,6 +23,7 @@ import { transactions } from '../transaction.js';
 import { setFrequencyReader } from '../commands/keys.js';
 import { EvictionPool } from './pool.js';
 import { lfuDecayed, lfuParams } from './lfu.js';
+import { PerServer } from '../per-server.js';
 
 export type Policy =
   | 'noeviction'
@@ -83,16 +84,11 @@ export class MemoryState {
   constructor(readonly server: Server) {}
 }
 
-const states = new WeakMap<Server, MemoryState>();
+const states = new PerServer((server) => new MemoryState(server));
 
 /** The server's memory state (installed by installMemory; created on demand for tools and tests). */
 export function memoryState(server: Server): MemoryState {
-  let state = states.get(server);
-  if (state === undefined) {
-    state = new MemoryState(server);
-    states.set(server, state);
-  }
-  return state;
+  return states.of(server);
 }
 
 /** The dataset's accounted bytes: the sum of every entry's estimate. */
@@ -105,7 +101,7 @@ export function datasetMemory(server: Server): number {
 /** used_memory: the startup figure, the clients and the dataset. */
 export function usedMemory(server: Server): number {
   const used = STARTUP_MEMORY + server.clients.size * CLIENT_MEMORY + datasetMemory(server);
-  const state = states.get(server);
+  const state = states.peek(server);
   if (state !== undefined && used > state.peak) state.peak = used;
   return used;
 }

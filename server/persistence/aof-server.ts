@@ -13,17 +13,13 @@ import { writeFileDurably } from './durable-file.js';
 import { BackgroundRdbSave, KeyspaceWalk, rdbRefusesWrites } from './snapshot.js';
 import { encodeRecord, recordSize } from './aof-format.js';
 import { formatManifest, ManifestError, parseManifest, readRecords, type ManifestFile } from './aof-format.js';
+import { PerServer } from '../per-server.js';
 
-const registry = new WeakMap<Server, Aof>();
+const registry = new PerServer((server) => new Aof(server));
 
 /** The server's AOF (created on first use; logging only once started). */
 export function aofOf(server: Server): Aof {
-  let aof = registry.get(server);
-  if (aof === undefined) {
-    aof = new Aof(server);
-    registry.set(server, aof);
-  }
-  return aof;
+  return registry.of(server);
 }
 
 /** Hooks the AOF into a new server: config changes, the cron, shutdown. Start-up loading is startAof's. */

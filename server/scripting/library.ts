@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import { ReplyError } from '../errors.js';
 import type { Server } from '../server.js';
+import { PerServer } from '../per-server.js';
 
 export function sha1hex(body: Buffer): string {
   return createHash('sha1').update(body).digest('hex');
@@ -91,15 +92,10 @@ export class ScriptingRegistry {
   readonly functions = new Map<string, FunctionInfo>();
 }
 
-const registries = new WeakMap<Server, ScriptingRegistry>();
+const registries = new PerServer(() => new ScriptingRegistry());
 
 export function registry(server: Server): ScriptingRegistry {
-  let r = registries.get(server);
-  if (r === undefined) {
-    r = new ScriptingRegistry();
-    registries.set(server, r);
-  }
-  return r;
+  return registries.of(server);
 }
 
 const NAME_RE = /^[A-Za-z0-9_]+$/;

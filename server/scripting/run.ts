@@ -17,6 +17,7 @@ import { ReplyError } from '../errors.js';
 import type { Server } from '../server.js';
 import { errorText, parseReplies, writeValue } from './convert.js';
 import { INSTRUCTIONS_PER_MS, runFunction, runLua, takeRaised, type ReplyValue, type ScriptHost } from './vm.js';
+import { PerServer } from '../per-server.js';
 
 export const ScriptErrors = {
   noArgs: 'ERR Please specify at least one argument for this redis lib call',
@@ -32,23 +33,20 @@ interface ScriptingState {
   running: boolean;
 }
 
-const states = new WeakMap<Server, ScriptingState>();
+const states = new PerServer<ScriptingState>((server) => {
+  const client = server.createLocalClient();
+  client.authenticated = true;
+  client.denyBlocking = true;
+  client.name = '';
+  return { client, running: false };
+});
 
 function stateOf(server: Server): ScriptingState {
-  let state = states.get(server);
-  if (state === undefined) {
-    const client = server.createLocalClient();
-    client.authenticated = true;
-    client.denyBlocking = true;
-    client.name = '';
-    state = { client, running: false };
-    states.set(server, state);
-  }
-  return state;
+  return states.of(server);
 }
 
 export function isScriptRunning(server: Server): boolean {
-  return states.get(server)?.running ?? false;
+  return states.peek(server)?.running ?? false;
 }
 
 export interface ScriptRun {
