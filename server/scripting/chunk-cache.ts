@@ -236,20 +236,28 @@ const LOAD_LIBRARY_SOURCE = Buffer.from(
 );
 
 /**
+ * Makes sure e's cache holds the chunk under key, running loader (which keeps
+ * ARGV[1]'s compiled code under ARGV[2]) the first time; false when the cache
+ * is unavailable or the code does not load.
+ */
+function compileOnce(e: LuaEngine, key: string, loader: Buffer, code: Buffer): boolean {
+  const compiled = compiledIn.get(e);
+  if (compiled === undefined) return false;
+  if (compiled.has(key)) return true;
+  if (compiled.size >= MAX_COMPILED) forgetChunks(e);
+  if (evalFast(e, loader, COMPILE_SHA, [], [code, Buffer.from(key, 'latin1')]) !== 1) return false;
+  compiled.add(key);
+  return true;
+}
+
+/**
  * Runs the script source (whose sha1 is sha) from e's cache, compiling it
  * first when new; undefined when the cache is unavailable or the source does
  * not compile (the caller then runs the source the plain way, for its error).
  */
 export function runCached(e: LuaEngine, sha: string, source: Buffer, keys: Buffer[], args: Buffer[]): ReplyValue | undefined {
   pendingRaised = null;
-  const compiled = compiledIn.get(e);
-  if (compiled === undefined) return undefined;
-  if (!compiled.has(sha)) {
-    if (compiled.size >= MAX_COMPILED) forgetChunks(e);
-    const ok = evalFast(e, COMPILE_SOURCE, COMPILE_SHA, [], [source, Buffer.from(sha, 'latin1')]);
-    if (ok !== 1) return undefined;
-    compiled.add(sha);
-  }
+  if (!compileOnce(e, sha, COMPILE_SOURCE, source)) return undefined;
   return raisedFrom(e, evalFast(e, stubFor(sha), sha, keys, args));
 }
 
@@ -268,14 +276,7 @@ export function runCachedFunction(
   args: Buffer[],
 ): ReplyValue | null {
   pendingRaised = null;
-  const compiled = compiledIn.get(e);
-  if (compiled === undefined) return null;
-  if (!compiled.has(key)) {
-    if (compiled.size >= MAX_COMPILED) forgetChunks(e);
-    const ok = evalFast(e, LOAD_LIBRARY_SOURCE, COMPILE_SHA, [], [libraryCode, Buffer.from(key, 'latin1')]);
-    if (ok !== 1) return null;
-    compiled.add(key);
-  }
+  if (!compileOnce(e, key, LOAD_LIBRARY_SOURCE, libraryCode)) return null;
   let stub = stubs.get(key + name);
   if (stub === undefined) {
     stub = Buffer.from(
