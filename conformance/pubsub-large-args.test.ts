@@ -7,6 +7,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startTestServer } from './helpers.js';
 import { RawConnection, R } from './pubsub-raw.js';
+import { xorshift32 } from '../test/seeded-random.js';
 
 type Running = Awaited<ReturnType<typeof startTestServer>>;
 const test = suite('pubsub large arguments');
@@ -20,18 +21,6 @@ test.after(async () => {
   await server.close();
 });
 
-/** A deterministic generator (xorshift), so a failure reproduces. */
-function random(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 0x100000000;
-  };
-}
 
 function command(...parts: Buffer[]): Buffer {
   const pieces: Buffer[] = [Buffer.from(`*${parts.length}\r\n`)];
@@ -44,7 +33,7 @@ test('payloads of every size, written in random pieces, arrive byte for byte', a
   const confirm = R.arr(3, R.bulk('subscribe'), R.bulk('ch'), R.int(1));
   assert.is(await sub.call(confirm, 'SUBSCRIBE', 'ch'), confirm);
 
-  const next = random(7);
+  const next = xorshift32(7);
   const payloads: Buffer[] = [];
   for (const size of [0, 1, 100, 65535, 65536, 65537, 300000, 1024 * 1024 + 3]) {
     const payload = Buffer.allocUnsafe(size);
