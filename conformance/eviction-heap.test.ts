@@ -5,12 +5,12 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ioredis } from './helpers.js';
 import { heapSizeFor } from '../server/eviction/heap.js';
-import { freePort } from './helpers.js';
+import { freePort, ioredis } from './helpers.js';
 
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'server', 'cli.js');
 const OOM = "OOM command not allowed when used memory > 'maxmemory'.";
@@ -84,11 +84,15 @@ test('the CLI relaunches itself with a heap size when none is given, and dies wi
   const env = { ...process.env };
   delete env.NODE_OPTIONS;
   const child = await startCli(port, { NODE_OPTIONS: '' });
+  const io = await ioredis({ host: '127.0.0.1', port, url: '', clock: null as never, server: null as never, close: async () => {} }, 2);
   try {
-    const io = await ioredis({ host: '127.0.0.1', port, url: '', clock: null as never, server: null as never, close: async () => {} }, 2);
     const info = await io.info('server');
     const pid = Number(/^process_id:(\d+)/m.exec(info)?.[1]);
     assert.ok(pid > 0 && pid !== child.pid, 'the server runs in a relaunched process');
+    // The relaunch gives node the heap size and the 4 MB young generation (eviction/heap.ts nodeFlagsFor).
+    const options = /(?:^|\0)NODE_OPTIONS=([^\0]*)/.exec(fs.readFileSync(`/proc/${pid}/environ`, 'latin1'))?.[1] ?? '';
+    assert.match(options, /--max-old-space-size=\d+/);
+    assert.match(options, /--max-semi-space-size=4(\s|$)/);
     io.disconnect();
     child.kill('SIGKILL');
     let alive = true;
@@ -102,6 +106,8 @@ test('the CLI relaunches itself with a heap size when none is given, and dies wi
     }
     assert.is(alive, false, 'the relaunched server outlived its launcher');
   } finally {
+    // An assertion that failed above must not leave the client reconnecting (the suite would never exit).
+    io.disconnect();
     child.kill('SIGKILL');
   }
 });

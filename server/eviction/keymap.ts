@@ -10,9 +10,10 @@
 // random lookup cost 20-30% more CPU (GET at pipeline 16, 100k keys) than
 // with one Map; 64 and 256 cost the same as one Map (A/B, SET at pipeline 16),
 // and with 256 a shrink at 3.4M keys rehashes ~13k keys (64: ~53k, a 44 ms
-// event-loop block in bench/eviction/stall). The shard of a key is a cheap hash of its length,
-// first and last characters (keys mostly differ at their end); a workload
-// whose keys share those lands in fewer shards, which is only slower, never wrong.
+// event-loop block in bench/eviction/stall). The shard of a key is a cheap
+// hash of its length, first and last characters (keys mostly differ at their
+// end); a workload whose keys share those lands in fewer shards, which is
+// only slower, never wrong.
 
 const SHARD_BITS = 8;
 export const SHARDS = 1 << SHARD_BITS;
