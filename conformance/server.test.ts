@@ -358,6 +358,32 @@ slowlog('RESET empties the log (then logs itself)', async () => {
   client.disconnect();
 });
 
+slowlog('each command of a pipeline is timed alone; one run after a pause times its own run', async () => {
+  const client = await ioredis(server, 2);
+  await client.call('CONFIG', 'SET', 'slowlog-log-slower-than', '25000');
+  try {
+    await client.call('SLOWLOG', 'RESET');
+    // One read: a slow command between fast ones. Commands of a read share clock
+    // readings (one's end is the next one's start): the fast ones must not take the sleep's time.
+    const { data } = await rawExchange(server.port, '*1\r\n$4\r\nPING\r\n*3\r\n$5\r\nDEBUG\r\n$5\r\nSLEEP\r\n$4\r\n0.05\r\n*3\r\n$3\r\nSET\r\n$4\r\nt:ab\r\n$1\r\nx\r\n*1\r\n$4\r\nPING\r\n', 200);
+    assert.is(data, '+PONG\r\n+OK\r\n+OK\r\n+PONG\r\n');
+    // A write held by CLIENT PAUSE runs from a timer 150 ms after it arrived: its time is its own run.
+    const writer = await ioredis(server, 2);
+    await client.call('CLIENT', 'PAUSE', '150', 'WRITE');
+    const started = Date.now();
+    assert.is(await writer.set('t:paused', 'y'), 'OK');
+    assert.ok(Date.now() - started >= 100);
+    writer.disconnect();
+    const entries = (await client.call('SLOWLOG', 'GET', '-1')) as unknown[][];
+    const logged = entries.map((entry) => (entry[3] as string[]).join(' '));
+    assert.equal(logged, ['DEBUG SLEEP 0.05'], JSON.stringify(entries));
+    assert.ok((entries[0][2] as number) >= 50000);
+  } finally {
+    await client.call('CONFIG', 'SET', 'slowlog-log-slower-than', '0');
+    client.disconnect();
+  }
+});
+
 // ---- MONITOR, DEBUG, SHUTDOWN ------------------------------------------------------------
 
 const admin = suite('MONITOR / DEBUG / SHUTDOWN');

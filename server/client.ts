@@ -9,7 +9,7 @@ import { ReplyWriter } from './resp/writer.js';
 import type { Db } from './keyspace.js';
 import type { Server } from './server.js';
 import type { Command } from './commands/types.js';
-import { execute } from './dispatch.js';
+import { closeCallChain, execute, openCallChain } from './dispatch.js';
 
 export class Client implements RequestSink {
   readonly id: number;
@@ -89,7 +89,12 @@ export class Client implements RequestSink {
     this.lastInteraction = this.server.clock.now();
     this.netInput += chunk.length;
     this.server.stats.netInputBytes += chunk.length;
-    this.parser.feed(chunk);
+    openCallChain();
+    try {
+      this.parser.feed(chunk);
+    } finally {
+      closeCallChain();
+    }
     this.flush();
   }
 

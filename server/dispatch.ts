@@ -105,6 +105,30 @@ export function execute(server: Server, client: Client, argv: Buffer[]): void {
 /** Error replies counted when the innermost running call began or last ended (see call). */
 let errorMark = 0;
 
+/**
+ * Command timing in a client's read batch. The commands of a pipeline run back
+ * to back, so each one's start is taken as the previous one's end: one clock
+ * read per command instead of two (the gap between them, parsing the next
+ * command and its checks, counts toward the next one). Only inside a batch
+ * the client opened, never across a return to the event loop: a command run
+ * from a timer or a drained backlog reads the clock for its own start.
+ */
+let chainOpen = false;
+/** End of the last top-level call in the open batch (0: none yet). */
+let chainEnd = 0;
+
+/** A client starts running the commands of one read. */
+export function openCallChain(): void {
+  chainOpen = true;
+  chainEnd = 0;
+}
+
+/** The read's commands are done: the next call reads its own start. */
+export function closeCallChain(): void {
+  chainOpen = false;
+  chainEnd = 0;
+}
+
 /** Runs a resolved and admitted command: the handler, then stats, slowlog and monitors. */
 export function call(server: Server, client: Client, command: Command, argv: Buffer[]): void {
   const replyMark = client.reply.mark();
@@ -115,7 +139,9 @@ export function call(server: Server, client: Client, command: Command, argv: Buf
   if (effects !== null) effects.enter();
   const outerClient = server.currentClient;
   if (outerClient === null) server.currentClient = client;
-  const started = performance.now();
+  // Nested calls (EXEC's commands, a script's) time themselves: the chain is the outermost level's.
+  const chained = chainOpen && outerClient === null;
+  const started = chained && chainEnd !== 0 ? chainEnd : performance.now();
   try {
     command.handler!(client, argv);
   } catch (error) {
@@ -126,7 +152,9 @@ export function call(server: Server, client: Client, command: Command, argv: Buf
       replyError(server, client, `ERR internal error in '${command.fullName}': ${(error as Error).message}`);
     }
   }
-  const micros = Math.round((performance.now() - started) * 1000);
+  const ended = performance.now();
+  if (chained) chainEnd = ended;
+  const micros = Math.round((ended - started) * 1000);
   if (effects !== null) effects.leave(client, command, argv, server.dirty - dirtyBefore);
   // As Redis 7.0: monitors see a command after it ran (SELECT shows its new db), admin commands never.
   if (server.monitors.size > 0 && !command.skipMonitor && !command.isAdmin) server.feedMonitors(client, argv);

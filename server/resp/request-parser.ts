@@ -10,7 +10,7 @@
 // socket-reads.ts), so the slices of a command still incomplete when a chunk
 // ends are copied before feed returns.
 
-import '../bytes.js';
+import { viewOf } from '../bytes.js';
 import { splitInlineArgs } from './inline.js';
 
 /** Longest header or inline line Redis accepts (PROTO_INLINE_MAX_SIZE). */
@@ -18,6 +18,7 @@ const INLINE_MAX = 64 * 1024;
 const INT_MAX = 2147483647;
 const UNAUTHENTICATED_MAX_ARGS = 10;
 const UNAUTHENTICATED_MAX_BULK = 16384;
+const EMPTY_MEMORY = new ArrayBuffer(0);
 
 const enum Phase {
   CommandStart,
@@ -66,6 +67,9 @@ export class RequestParser {
   private ownedArgs = 0;
   /** The owned copy of a bulk that spans chunks, filled as they arrive. */
   private spanning: Buffer | null = null;
+  /** The chunk being parsed as memory and offset, for argument views (see viewOf). */
+  private memory: ArrayBuffer = EMPTY_MEMORY;
+  private memoryOffset = 0;
 
   constructor(
     private readonly sink: RequestSink,
@@ -82,6 +86,8 @@ export class RequestParser {
       this.skipNext -= i;
     }
     this.ownedArgs = this.argv.length;
+    this.memory = chunk.buffer as ArrayBuffer;
+    this.memoryOffset = chunk.byteOffset;
     this.walk(chunk, i);
     // Arguments of an incomplete command that are slices of this chunk: copied,
     // the chunk's memory is the next read's.
@@ -189,7 +195,7 @@ export class RequestParser {
           // Body bytes still to come (the bulk's CRLF is skipped unread, as Redis does).
           const dataLeft = this.bodyLeft - 2;
           if (dataLeft === size && available >= size) {
-            this.argv.push(chunk.subarray(i, i + size));
+            this.argv.push(viewOf(this.memory, this.memoryOffset + i, size));
           } else if (dataLeft > 0) {
             const n = Math.min(dataLeft, available);
             this.spanning ??= Buffer.allocUnsafe(size);
