@@ -26,6 +26,7 @@ test('bulk and array headers carry exact lengths', () => {
     assert.is(written((w) => w.bulk(s)), `$${len}\r\n${s}\r\n`);
     assert.is(written((w) => w.array(len)), `*${len}\r\n`);
   }
+  for (let n = 0; n < 250; n++) assert.is(written((w) => w.array(n)), `*${n}\r\n`);
   assert.is(written((w) => w.map(3), 3), '%3\r\n');
   assert.is(written((w) => w.map(3), 2), '*6\r\n');
 });

@@ -83,6 +83,20 @@ export class ReplyWriter {
     const slab = this.slab;
     let p = this.pos;
     slab[p++] = prefix;
+    if (n >= 0 && n < 100 && Number.isInteger(n)) {
+      // Most lengths and counts: no digit loop.
+      if (n >= 10) {
+        const tens = (n / 10) | 0;
+        slab[p++] = 0x30 + tens;
+        slab[p++] = 0x30 + n - tens * 10;
+      } else {
+        slab[p++] = 0x30 + n;
+      }
+      slab[p] = 0x0d;
+      slab[p + 1] = 0x0a;
+      this.pos = p + 2;
+      return;
+    }
     if (n >= 0 && n <= 0xffffffff && Number.isInteger(n)) {
       let digits = 1;
       for (let rest = n; rest >= 10; rest = (rest - (rest % 10)) / 10) digits++;
