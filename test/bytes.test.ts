@@ -24,6 +24,28 @@ test('str gives the latin1 string of every length and byte value (short ones are
   assert.is(str(big.subarray(2, 14)), 'hello, world');
 });
 
+test('str hands out cached short strings only for the same bytes (hits, collisions, one-byte differences)', () => {
+  const random = xorshift32(0xcafe);
+  // A pool with near-twins (one byte or one length apart) drawn over and over: every
+  // string is admitted, evicted by colliding ones and looked up again many times.
+  const pool: Buffer[] = [];
+  for (let i = 0; i < 3000; i++) {
+    const length = Math.floor(random() * 11);
+    const bytes = Buffer.alloc(length);
+    for (let j = 0; j < length; j++) bytes[j] = Math.floor(random() * 256);
+    pool.push(bytes);
+    if (length > 0) {
+      const twin = Buffer.from(bytes);
+      twin[Math.floor(random() * length)] ^= 1 << Math.floor(random() * 8);
+      pool.push(twin, bytes.subarray(0, length - 1));
+    }
+  }
+  for (let round = 0; round < 100_000; round++) {
+    const bytes = pool[Math.floor(random() * pool.length)];
+    assert.is(str(bytes), bytes.toString('latin1'));
+  }
+});
+
 test('viewOf is a Buffer over the same memory, no copy', () => {
   const memory = new ArrayBuffer(32);
   const whole = Buffer.from(memory);
