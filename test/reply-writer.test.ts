@@ -18,6 +18,11 @@ test('integers: cached small ones, digits in place, negatives, 2^32 and beyond, 
   const cases: Array<number | bigint> = [0, 1, 9, 10, 99, 100, 1024, 1025, 65535, 1e9, 4294967295, 4294967296, 2 ** 53 - 1, -1, -2, -1234567, 9223372036854775807n, -9223372036854775808n];
   for (const n of cases) assert.is(written((w) => w.integer(n)), `:${n}\r\n`, String(n));
   for (let n = 0; n < 20000; n += 7) assert.is(written((w) => w.integer(n)), `:${n}\r\n`);
+  // Every digit count's edges, and the int32 edge where the digit loop hands over to String().
+  for (let ten = 1; ten <= 1e10; ten *= 10) {
+    for (const n of [ten - 1, ten, ten + 1, 2 * ten + 3]) assert.is(written((w) => w.integer(n)), `:${n}\r\n`);
+  }
+  for (const n of [2147483646, 2147483647, 2147483648, 2147483649, -0]) assert.is(written((w) => w.integer(n)), `:${Object.is(n, -0) ? 0 : n}\r\n`);
 });
 
 test('bulk and array headers carry exact lengths', () => {
