@@ -93,4 +93,18 @@ test('the call path does not keep the VM memory it was given (values stored from
   assert.is(await c.call('EVAL', "return redis.call('GET', 'kv150')", '0'), 'x'.repeat(150));
 });
 
+test('after a VM runs out of memory, its replacement\'s calls read their arguments from the new VM\'s memory', async () => {
+  // The VM's memory cannot grow: doubling a string past it fails the script and the
+  // server replaces the VM. Host calls read their arguments from the VM that runs.
+  const doubling = "local s = 'ab' for i = 1, 30 do s = s .. s redis.call('SET', 'grow', i) end return #s";
+  const failed = await c.call('EVAL', doubling, '0').catch((e: Error) => e);
+  assert.match((failed as Error).message, /out of memory/);
+  for (let round = 0; round < 3; round++) {
+    const script = "for i = 1, 50 do redis.call('SET', KEYS[1] .. i, ARGV[1] .. i) end return redis.call('GET', KEYS[1] .. '50')";
+    assert.is(await c.call('EVAL', script, '1', `fresh${round}:`, `value-${round}-`), `value-${round}-50`);
+    assert.is(await c.get(`fresh${round}:7`), `value-${round}-7`);
+  }
+  assert.ok(Number(await c.get('grow')) > 10);
+});
+
 test.run();

@@ -5,7 +5,8 @@
 // and per reply node.
 
 import type { LuaEngine } from 'lua-redis-wasm';
-import { heapView, internals, readU32, running, writeU32 } from './host.js';
+import { viewOf } from '../bytes.js';
+import { heapMemory, heapView, internals, readU32, running, writeU32 } from './host.js';
 import { SECRET, toggleReadOnly } from './readonly-mark.js';
 import { WireWriter } from './wire.js';
 
@@ -29,6 +30,8 @@ export function installFastCalls(module: unknown, e: LuaEngine): void {
       const ptr = hasRet ? b : a;
       const len = hasRet ? c : b;
       const view = heapView(x.HEAPU8!);
+      const memory = heapMemory();
+      const base = view.byteOffset;
       const end = ptr + len;
       const count = len >= 4 ? readU32(view, ptr) : 0;
       const args: Buffer[] = new Array<Buffer>(count);
@@ -37,7 +40,7 @@ export function installFastCalls(module: unknown, e: LuaEngine): void {
         const n = readU32(view, off);
         off += 4;
         if (off + n > end) throw new Error('ERR invalid argument encoding');
-        args[i] = view.subarray(off, off + n);
+        args[i] = viewOf(memory, base + off, n);
         off += n;
       }
       wire.reset();

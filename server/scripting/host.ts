@@ -46,16 +46,28 @@ export function internals(e: LuaEngine): EngineInternals {
   return e as unknown as EngineInternals;
 }
 
-/** A Buffer over the VM's memory, made again only when the memory grew (its ArrayBuffer changes). */
-let viewOf: ArrayBufferLike | null = null;
+/**
+ * A Buffer over the VM's memory, made again only when the memory grew. The
+ * engine replaces its byte array (HEAPU8) whenever the memory grows, so the
+ * array's identity tells: reading its `.buffer` on every host call went
+ * through a C++ getter.
+ */
+let viewedHeap: Uint8Array | null = null;
 let view: Buffer = Buffer.alloc(0);
+let memory: ArrayBuffer = new ArrayBuffer(0);
 
 export function heapView(heap: Uint8Array): Buffer {
-  if (heap.buffer !== viewOf || view.length !== heap.byteLength) {
-    viewOf = heap.buffer;
-    view = Buffer.from(heap.buffer, heap.byteOffset, heap.byteLength);
+  if (heap !== viewedHeap) {
+    viewedHeap = heap;
+    memory = heap.buffer as ArrayBuffer;
+    view = Buffer.from(memory, heap.byteOffset, heap.byteLength);
   }
   return view;
+}
+
+/** The ArrayBuffer under the last heapView (argument views are made on it, see bytes.ts viewOf). */
+export function heapMemory(): ArrayBuffer {
+  return memory;
 }
 
 // Little-endian 32-bit fields of the VM's wire formats, as plain byte loads and
