@@ -242,6 +242,18 @@ export class Db {
     return existing;
   }
 
+  /**
+   * set(key, type, value, keepTtl) for an entry a write lookup just returned,
+   * of the same type: the new value, without looking the key up again (INCR,
+   * APPEND and their kind read the value first).
+   */
+  replaceValue(entry: Entry, value: unknown): Entry {
+    entry.value = value;
+    entry.stringEncoding = StringEncoding.ByValue;
+    this.resize(entry);
+    return entry;
+  }
+
   /** Removes key if present (expired or not). Returns whether it was there. */
   remove(key: string): boolean {
     const entry = this.map.get(key);

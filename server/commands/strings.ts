@@ -214,7 +214,7 @@ function incrementBy(client: Client, keyArg: Buffer, incr: number | bigint): voi
   }
   const text = String(result);
   if (entry === undefined) db.add(key, 'string', text);
-  else db.set(key, 'string', text, true);
+  else db.replaceValue(entry, text);
   client.server.keyChanged(db, key, '$', 'incrby');
   client.reply.integer(result);
 }
@@ -682,7 +682,7 @@ export const stringCommands: CommandDef[] = [
       const increment = parseLongDoubleArg(argv[2]);
       const outcome = incrementFloatText(entry === undefined ? null : (entry.value as string), increment);
       if ('error' in outcome) throw new ReplyError(outcome.error === 'notFloat' ? Errors.notFloat : NAN_OR_INFINITY);
-      const stored = entry === undefined ? db.add(key, 'string', outcome.text) : db.set(key, 'string', outcome.text, true);
+      const stored = entry === undefined ? db.add(key, 'string', outcome.text) : db.replaceValue(entry, outcome.text);
       stored.stringEncoding = StringEncoding.NotInt;
       client.server.keyChanged(db, key, '$', 'incrbyfloat');
       // Effect: the result, so a replay does not redo float arithmetic.
@@ -713,7 +713,7 @@ export const stringCommands: CommandDef[] = [
         const old = entry.value as string;
         checkStringLength(client, old.length, argv[2].length);
         const value = old + str(argv[2]);
-        db.set(key, 'string', value, true).stringEncoding = StringEncoding.Raw;
+        db.replaceValue(entry, value).stringEncoding = StringEncoding.Raw;
         length = value.length;
       }
       client.server.keyChanged(db, key, '$', 'append');
@@ -787,7 +787,7 @@ export const stringCommands: CommandDef[] = [
       checkStringLength(client, offset, patch.length);
       const head = offset <= old.length ? old.slice(0, offset) : old + '\0'.repeat(offset - old.length);
       const value = head + str(patch) + old.slice(offset + patch.length);
-      const stored = entry === undefined ? db.add(key, 'string', value) : db.set(key, 'string', value, true);
+      const stored = entry === undefined ? db.add(key, 'string', value) : db.replaceValue(entry, value);
       stored.stringEncoding = StringEncoding.Raw;
       client.server.keyChanged(db, key, '$', 'setrange');
       client.reply.integer(value.length);
