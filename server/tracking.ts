@@ -234,7 +234,8 @@ export class Tracking {
   }
 
   private afterCall(client: Client, command: Command, argv: Buffer[]): void {
-    const state = this.states.get(client);
+    // Runs after every command: no lookup while no client tracks.
+    const state = this.states.size === 0 ? undefined : this.states.get(client);
     if (state !== undefined && !state.bcast && this.isReadonly(command)) {
       if (!((state.optin && !state.caching) || (state.optout && state.caching))) this.remember(client, command, argv);
     }
@@ -266,7 +267,7 @@ export class Tracking {
   // ---- invalidation ------------------------------------------------------------
 
   private keyModified(key: string): void {
-    if (this.server.flushing) return;
+    if (this.server.flushing || (this.table.size === 0 && this.prefixTable.size === 0)) return;
     if (this.prefixTable.size > 0) this.rememberForBroadcast(key);
     const ids = this.table.get(key);
     if (ids === undefined) return;
