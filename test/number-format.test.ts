@@ -6,6 +6,7 @@
 
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { parseDouble } from '../server/commands/arguments.js';
 import {
   formatDouble,
   formatLongDouble,
@@ -68,6 +69,22 @@ test('parseDoubleText follows string2d: accepted and refused texts', () => {
   assert.is(parseDoubleText('+.5'), 0.5);
   for (const bad of ['nan', 'NaN', ' 1', '1 ', '', '.', '1e', '0x', '1\x00', 'infin', '1e-400', '1e309', '2e-324', '0x1p1024', '0x1p-1076', '1_0', '0b1']) {
     assert.is(parseDoubleText(bad), null, JSON.stringify(bad));
+  }
+});
+
+test('parseDouble (integers read from the bytes) agrees with parseDoubleText on every text', () => {
+  const texts = ['0', '-0', '7', '-7', '007', '-007', '123456789012345', '-123456789012345', '999999999999999', '1234567890123456', '-1234567890123456',
+    '12345678901234567890', '-', '', '+5', ' 5', '5 ', '1e3', '-12', '1.5', '-.5', '5-', '--5', '0x10', 'inf', '-inf', '(5', '1\x00'];
+  for (let n = -1000; n <= 1000; n += 37) texts.push(String(n));
+  for (const text of texts) {
+    const expected = parseDoubleText(text);
+    let got: number | null;
+    try {
+      got = parseDouble(Buffer.from(text, 'latin1'));
+    } catch {
+      got = null;
+    }
+    assert.ok(Object.is(got, expected), `${JSON.stringify(text)}: ${got} vs ${expected}`);
   }
 });
 

@@ -58,7 +58,23 @@ export function parseInt64(arg: Buffer, error: string = Errors.notInteger): bigi
  * underflow to zero). Default error: "ERR value is not a valid float".
  */
 export function parseDouble(arg: Buffer, error: string = Errors.notFloat): number {
-  const value = parseDoubleText(arg.latin1Slice(0, arg.length));
+  // Plain integers (most scores) straight from the bytes: up to 15 digits a
+  // double holds them exactly, as strtod reads them ("-0" is -0 there too).
+  const length = arg.length;
+  if (length > 0 && length <= 15) {
+    const negative = arg[0] === 0x2d;
+    let i = negative ? 1 : 0;
+    if (i < length) {
+      let integer = 0;
+      for (; i < length; i++) {
+        const digit = arg[i] - 0x30;
+        if (digit < 0 || digit > 9) break;
+        integer = integer * 10 + digit;
+      }
+      if (i === length) return negative ? -integer : integer;
+    }
+  }
+  const value = parseDoubleText(arg.latin1Slice(0, length));
   if (value === null) throw new ReplyError(error);
   return value;
 }

@@ -60,6 +60,9 @@ function zaddGeneric(client: Client, argv: Buffer[], flags: number): void {
   const key = str(argv[1]);
   let at = 2;
   for (; at < argv.length; at++) {
+    // Options are words: an argument that does not start with a letter (a score) ends them, no string made.
+    const first = argv[at][0] | 0x20;
+    if (first < 0x61 || first > 0x7a) break;
     const option = lower(argv[at]);
     if (option === 'nx') flags |= NX;
     else if (option === 'xx') flags |= XX;
