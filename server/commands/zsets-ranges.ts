@@ -14,20 +14,32 @@ import { parseLexRange, parseRange, parseScoreRange, RANK, SCORE, type RangeRequ
 
 // ---------------------------------------------------------------------------
 // Ranges: ZRANGE and its older forms, ZRANGESTORE
+
+/** The first 0-based rank of the last clampRanks (a scratch field: no object per call). */
+const clamped = { first: 0 };
+
+/**
+ * A rank range as Redis reads it (negative counts from the end, inclusive,
+ * clamped to the set): its element count, 0 when empty; the first rank in clamped.first.
+ */
+function clampRanks(length: number, start: number, end: number): number {
+  if (start < 0) start += length;
+  if (end < 0) end += length;
+  if (start < 0) start = 0;
+  if (start > end || start >= length) return 0;
+  if (end >= length) end = length - 1;
+  clamped.first = start;
+  return end - start + 1;
+}
 /** The nodes a range request selects, in reply order. */
 export function selectRange(zset: ZSet, request: RangeRequest): SkipNode[] {
   const out: SkipNode[] = [];
   const list = zset.list;
   if (request.type === RANK) {
     const length = zset.size;
-    let start = request.start;
-    let end = request.end;
-    if (start < 0) start += length;
-    if (end < 0) end += length;
-    if (start < 0) start = 0;
-    if (start > end || start >= length) return out;
-    if (end >= length) end = length - 1;
-    const count = end - start + 1;
+    const count = clampRanks(length, request.start, request.end);
+    if (count === 0) return out;
+    const start = clamped.first;
     if (request.reverse) {
       let node = list.byRank(length - start);
       for (let i = 0; i < count && node !== null; i++, node = node.backward) out.push(node);
@@ -87,17 +99,12 @@ export function rangeCommand(type: number | null, reverse: boolean | null) {
 function replyRankRange(client: Client, zset: ZSet, request: RangeRequest): void {
   const reply = client.reply;
   const length = zset.size;
-  let start = request.start;
-  let end = request.end;
-  if (start < 0) start += length;
-  if (end < 0) end += length;
-  if (start < 0) start = 0;
-  if (start > end || start >= length) {
+  const count = clampRanks(length, request.start, request.end);
+  if (count === 0) {
     reply.array(0);
     return;
   }
-  if (end >= length) end = length - 1;
-  const count = end - start + 1;
+  const start = clamped.first;
   const withScores = request.withScores;
   const pairs = withScores && client.resp === 3;
   reply.array(withScores && !pairs ? count * 2 : count);
