@@ -126,7 +126,7 @@ test('a model check would catch a broken span', () => {
   list.check();
   const node = list.byRank(10);
   assert.ok(node !== null);
-  list.pool[node.offset + SPAN] += 1;
+  list.words[2 * node.offset + SPAN] += 1;
   assert.throws(() => list.check());
 });
 

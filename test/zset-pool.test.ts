@@ -57,7 +57,7 @@ test('grow, churn, shrink (compaction) and regrow agree with a model', () => {
       }
     }
     assertSame(list, model, 'after growth');
-    const grown = list.pool.length;
+    const grown = list.capacity;
     // Delete down to a few hundred: the pool must be rebuilt smaller.
     const members = [...model.keys()];
     for (let i = members.length - 1; i > 0; i--) {
@@ -72,7 +72,7 @@ test('grow, churn, shrink (compaction) and regrow agree with a model', () => {
       if (i % 997 === 0) assertSame(list, model, 'while shrinking');
     }
     assertSame(list, model, 'after shrinking');
-    assert.ok(list.pool.length < grown / 2, `pool compacted (${list.pool.length} of ${grown})`);
+    assert.ok(list.capacity < grown / 2, `pool compacted (${list.capacity} of ${grown} units)`);
     // Ranks and rank lookups after compaction.
     const items = sorted(model);
     for (let i = 0; i < items.length; i++) {
@@ -96,6 +96,32 @@ test('grow, churn, shrink (compaction) and regrow agree with a model', () => {
     }
     assertSame(list, model, 'after regrowth');
   }
+});
+
+test('many small lists side by side in the shared slabs grow, shrink and move without touching each other', () => {
+  const random = xorshift32(99);
+  const int = (n: number) => Math.floor(random() * n);
+  // Hundreds of lists growing in turns: their pools are neighbours in a slab, each
+  // growth moves one to a new piece (or, past the slab size, a buffer of its own).
+  const lists = Array.from({ length: 400 }, () => new SkipList());
+  const models = lists.map(() => new Map<string, number>());
+  for (let step = 0; step < 40_000; step++) {
+    const k = int(lists.length);
+    const list = lists[k];
+    const model = models[k];
+    const member = `s${int(k % 7 === 0 ? 300 : 12)}`;
+    const current = model.get(member);
+    const next = int(50);
+    if (current === undefined) list.insert(next, member);
+    else if (random() < 0.2) {
+      assert.ok(list.delete(current, member));
+      model.delete(member);
+      continue;
+    } else list.updateScore(current, member, next);
+    model.set(member, next);
+  }
+  for (let k = 0; k < lists.length; k++) assertSame(lists[k], models[k], `list ${k}`);
+  assert.ok(lists.some((list) => list.capacity > 128) && lists.some((list) => list.capacity <= 128), 'both slab pieces and own buffers');
 });
 
 test('the header block grows to the highest level and keeps the links', () => {

@@ -8,7 +8,7 @@ import { str } from '../bytes.js';
 import type { Client } from '../client.js';
 import { parseInteger } from './arguments.js';
 import type { ZSet } from '../types/zset.js';
-import { BACKWARD, FORWARD, lexGteMin, lexLteMax, SCORE as SCORE_FIELD, scoreGteMin, scoreLteMax, SLOT, type LexRange, type ScoreRange, type SkipNode } from '../types/skiplist.js';
+import { BACKWARD, FORWARD, lexGteMin, lexLteMax, scoreGteMin, scoreLteMax, SLOT, type LexRange, type ScoreRange, type SkipNode } from '../types/skiplist.js';
 import { dropIfEmpty, readZset, replyElements, writeZset } from './zsets-shared.js';
 import { parseLexRange, parseRange, parseScoreRange, RANK, SCORE, type RangeRequest } from './zsets-range-args.js';
 
@@ -109,16 +109,17 @@ function replyRankRange(client: Client, zset: ZSet, request: RangeRequest): void
   const pairs = withScores && client.resp === 3;
   reply.array(withScores && !pairs ? count * 2 : count);
   const list = zset.list;
-  const pool = list.pool;
+  const words = list.words;
+  const scores = list.scores;
   const members = list.members;
   const reverse = request.reverse;
   // The walk steps along level 0 from the first node of the range: count nodes exist after it.
   let o = list.offsetAt(reverse ? length - start : start + 1);
   for (let i = 0; i < count; i++) {
     if (pairs) reply.array(2);
-    reply.bulk(members[pool[o + SLOT]]);
-    if (withScores) reply.double(pool[o + SCORE_FIELD]);
-    o = pool[o + (reverse ? BACKWARD : FORWARD)];
+    reply.bulk(members[words[2 * o + SLOT]]);
+    if (withScores) reply.double(scores[o]);
+    o = words[2 * o + (reverse ? BACKWARD : FORWARD)];
   }
 }
 

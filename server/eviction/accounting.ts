@@ -38,10 +38,11 @@ const SET_OBJECT = 198;
 const SET_PER_MEMBER = 0; // members' slots are counted by mapBytes and arrayBytes
 const HASH_OBJECT = 24 + 3 * 8;
 const HASH_CELL = 24 + 3 * 8;
-// ZSet + its skiplist pool (a small header block), measured by bench/eviction/memory-calibrate
-const ZSET_OBJECT = 557;
-/** A skiplist node: its block of unboxed doubles in the pool (average level 4/3) and member slot, measured. */
-const ZSET_NODE = 87;
+// ZSet + its skiplist pool (two typed-array views on a slab piece, the pieces a
+// small set outgrew), measured by bench/eviction/memory-calibrate
+const ZSET_OBJECT = 817;
+/** A skiplist node: its block of 8-byte units in the pool (average level 4/3) and member slot, measured. */
+const ZSET_NODE = 66;
 
 /** A number, or 0 when absent (a test may plant a bare Map or array as a value). */
 function num(n: unknown): number {
