@@ -1,6 +1,6 @@
 // Calibration of the memory estimate (server/eviction/accounting.ts): loads
 // 1,000,000 keys of each type into a database and compares the estimate
-// (Db.usedBytes) with the growth of the V8 heap (process.memoryUsage().heapUsed,
+// (Db.usedBytes) with the growth of the V8 heap and ArrayBuffer memory (heapUsed + arrayBuffers,
 // after a full GC). Run: node --expose-gc dist/bench/eviction/memory-calibrate.js [--keys N]
 // Prints a markdown table; the estimate must agree within 25%.
 
