@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { tempDir } from './rdb-support.js';
-import { freePort } from './helpers.js';
+import { connectWhenUp, freePort } from './helpers.js';
 
 const test = suite('aof-crash');
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'server', 'cli.js');
@@ -35,18 +35,7 @@ async function startEmbedis(dir: string, extra: string[]): Promise<Child> {
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const probe = client(port);
   try {
-    for (let i = 0; ; i++) {
-      if (child.exitCode !== null) throw new Error(`embedis exited: ${err}`);
-      try {
-        await probe.connect();
-        await probe.ping();
-        break;
-      } catch {
-        if (i > 200) throw new Error(`embedis did not start: ${err}`);
-        probe.disconnect();
-        await sleep(25);
-      }
-    }
+    await connectWhenUp(probe, () => `embedis did not start: ${err}`, { exited: () => (child.exitCode !== null ? `embedis exited: ${err}` : null) });
   } finally {
     probe.disconnect();
   }

@@ -21,6 +21,34 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Connects a lazyConnect ioredis client to a server starting as its own
+ * process, retrying until PING answers (a loading server answers -LOADING
+ * first). `failure` words the error after `tries` attempts; `exited`, when it
+ * returns a message, ends the wait at once (the process is gone).
+ */
+export async function connectWhenUp(
+  client: Redis,
+  failure: () => string,
+  options: { tries?: number; delayMs?: number; exited?: () => string | null } = {},
+): Promise<void> {
+  const tries = options.tries ?? 200;
+  const delayMs = options.delayMs ?? 25;
+  for (let i = 0; ; i++) {
+    const gone = options.exited?.() ?? null;
+    if (gone !== null) throw new Error(gone);
+    try {
+      await client.connect();
+      await client.ping();
+      return;
+    } catch {
+      if (i > tries) throw new Error(failure());
+      client.disconnect();
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+}
+
 export async function startTestServer(options: ServerOptions = {}): Promise<RunningServer> {
   return startServer({ port: 0, ...options });
 }

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
+import { connectWhenUp } from './helpers.js';
 
 export const haveRedis = spawnSync('redis-server', ['--version']).status === 0;
 
@@ -30,18 +31,8 @@ export async function startRealRedis(port: number, dir: string, dbfilename = 'du
   );
   const client = new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   client.on('error', () => {});
-  for (let i = 0; ; i++) {
-    try {
-      await client.connect();
-      // Still loading answers -LOADING; wait for a real reply.
-      await client.ping();
-      break;
-    } catch {
-      if (i > 100) throw new Error(`redis-server on ${port} did not start`);
-      client.disconnect();
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  // Still loading answers -LOADING: connectWhenUp waits for a real reply.
+  await connectWhenUp(client, () => `redis-server on ${port} did not start`, { tries: 100, delayMs: 50 });
   return {
     port,
     client,

@@ -14,7 +14,7 @@ import { Redis } from 'ioredis';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mulberry32 } from '../test/seeded-random.js';
-import { freePort } from './helpers.js';
+import { connectWhenUp, freePort } from './helpers.js';
 
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'server', 'cli.js');
 const test = suite('arguments kept past their read (poisoned reads)');
@@ -37,18 +37,7 @@ test.before(async () => {
     stdio: 'ignore',
     env: { ...process.env, EMBEDIS_DEBUG_POISON_READS: '1' },
   });
-  const probe = connect();
-  for (let i = 0; ; i++) {
-    try {
-      await probe.connect();
-      await probe.ping();
-      return;
-    } catch {
-      if (i > 200) throw new Error('embedis did not start');
-      probe.disconnect();
-      await sleep(25);
-    }
-  }
+  await connectWhenUp(connect(), () => 'embedis did not start');
 });
 
 test.after(async () => {
