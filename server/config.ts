@@ -619,6 +619,10 @@ export class Config {
   }
 
   get(name: string): ConfigValue {
+    // Canonical names (every caller in the server) hit values directly: hot
+    // paths (a ZADD's listpack limits) read knobs per command.
+    const value = this.values.get(name);
+    if (value !== undefined) return value;
     const def = this.definition(name);
     if (!def) throw new ConfigError(`unknown directive ${name}`);
     if (def.name === 'dir') return process.cwd();

@@ -7,7 +7,7 @@ import { Clock } from './clock.js';
 import { Config, outputBufferLimits, type ConfigValue } from './config.js';
 import { CommandTable, commandDefs } from './commands/index.js';
 import type { Command } from './commands/types.js';
-import { Db, type KeyspaceHost } from './keyspace.js';
+import { ByteTally, Db, type KeyspaceHost } from './keyspace.js';
 import { activeExpireCycle } from './expire.js';
 import { Slowlog } from './slowlog.js';
 import { Errors } from './errors.js';
@@ -77,6 +77,8 @@ export class Server implements KeyspaceHost {
   readonly config: Config;
   readonly commands = new CommandTable(commandDefs);
   dbs: Db[] = [];
+  /** Estimated bytes of every database's entries (memory accounting). */
+  readonly datasetBytes = new ByteTally();
   readonly clients = new Map<number, Client>();
   readonly monitors = new Set<Client>();
   readonly commandChecks: CommandCheck[] = [];
@@ -127,7 +129,7 @@ export class Server implements KeyspaceHost {
     this.runId = randomHex(40);
     this.slowlog = new Slowlog(config, () => this.clock.now());
     const databases = config.int('databases');
-    for (let i = 0; i < databases; i++) this.dbs.push(new Db(i, this));
+    for (let i = 0; i < databases; i++) this.dbs.push(new Db(i, this, this.datasetBytes));
     this.watchConfig('proto-max-bulk-len', (v) => (this.limits.protoMaxBulkLen = v as number));
     this.watchConfig('client-query-buffer-limit', (v) => (this.limits.clientQueryBufferLimit = v as number));
     this.watchConfig('maxclients', (v) => (this.limits.maxClients = v as number));

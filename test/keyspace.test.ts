@@ -5,7 +5,7 @@
 
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Db, type KeyspaceHost } from '../server/keyspace.js';
+import { ByteTally, Db, type KeyspaceHost } from '../server/keyspace.js';
 import { Clock } from '../server/clock.js';
 import { parseScanCursor, scanEntries } from '../server/scan.js';
 import { mulberry32Below } from './seeded-random.js';
@@ -36,6 +36,29 @@ test('access times are kept as small integers and read back as epoch ms', () => 
   assert.ok(Math.abs(entry.accessTicks) < 2 ** 30);
   entry.lastAccess = h.clock.now() - 50_000;
   assert.is(h.clock.now() - entry.lastAccess, 50_000);
+});
+
+test('the shared byte tally stays the sum of its databases through adds, resizes, removes and clears', () => {
+  const h = host();
+  const tally = new ByteTally();
+  const dbs = [new Db(0, h, tally), new Db(1, h, tally)];
+  const sum = () => dbs[0].usedBytes + dbs[1].usedBytes;
+  const random = mulberry32Below(7);
+  for (let step = 0; step < 2000; step++) {
+    const db = dbs[random(2)];
+    const key = `k${random(50)}`;
+    const entry = db.lookupWrite(key);
+    const op = random(10);
+    if (op === 0) db.clear();
+    else if (entry === undefined) db.add(key, 'string', 'x'.repeat(random(300)));
+    else if (op < 5) db.remove(key);
+    else {
+      entry.value = 'y'.repeat(random(300));
+      db.resize(entry);
+    }
+    assert.is(tally.bytes, sum(), `step ${step}`);
+  }
+  assert.ok(sum() > 0);
 });
 
 function scanAll(db: Db, count: number, between: () => void): Set<string> {

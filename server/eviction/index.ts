@@ -93,9 +93,7 @@ export function memoryState(server: Server): MemoryState {
 
 /** The dataset's accounted bytes: the sum of every entry's estimate. */
 export function datasetMemory(server: Server): number {
-  let total = 0;
-  for (const db of server.dbs) total += db.usedBytes;
-  return total;
+  return server.datasetBytes.bytes;
 }
 
 /** used_memory: the startup figure, the clients and the dataset. */

@@ -137,7 +137,7 @@ export function loadRdb(server: Server, data: Buffer, options: RdbLoadOptions = 
 /** Takes back an add() that replaced an existing key: the first entry stays, as if never touched. */
 function undoDuplicateAdd(db: Db, added: Entry): void {
   db.entries.pop();
-  db.usedBytes -= added.size;
+  db.addBytes(-added.size);
   for (const entry of db.entries) {
     if (entry.key === added.key) {
       db.map.set(added.key, entry);
