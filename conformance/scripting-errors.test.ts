@@ -71,6 +71,13 @@ const SCRIPTS: string[] = [
   "local ok, e = pcall(error, {err=5}) return {type(e), tostring(e)}",
   "local ok, e = pcall(redis.call, 'nosuch') return {type(e), e}",
   "return error('tail')",
+  // Plain pcall forms (the server's stubs go through pcall too: these must stay Redis's).
+  'return {pcall()}',
+  'local ok, e = pcall() return {tostring(ok), e}',
+  "return {pcall('0')}",
+  "local ok, e = pcall('1', 2) return {tostring(ok), e}",
+  'local ok, e = pcall(nil) return {tostring(ok), e}',
+  "return {pcall(function(...) return select('#', ...) end, nil, nil)}",
   // {double=}, {map=}, {set=} and {big_number=} become their replies without redis.setresp(3) too.
   'return {double=3.5}',
   'return {map={a=1}}',

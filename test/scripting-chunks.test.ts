@@ -84,6 +84,12 @@ const CORPUS: string[] = [
   "return tostring(rawget(_G, 'KEYS') == KEYS)",
   "return cjson.encode({1, 2})",
   "return redis.sha1hex('')",
+  // pcall is the gateway the stubs use: any other first argument is a plain pcall.
+  "return {pcall('0')}",
+  "return {pcall('1', 2)}",
+  'return {pcall(0/0)}',
+  'return {pcall(nil)}',
+  'return {pcall(function(...) return select(\'#\', ...) end, nil, nil)}',
 ];
 
 test('a cached chunk runs exactly as a fresh compile of the same source', () => {
