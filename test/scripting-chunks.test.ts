@@ -121,6 +121,23 @@ test('scripts cannot reach or replace the cache through names', () => {
   assert.match((write as { err: string }).err, 'Attempt to modify a readonly table');
 });
 
+test('nil and integers read straight from the engine\'s reply equal its own decoding', async () => {
+  const { load } = await import('lua-redis-wasm');
+  const plain = (await load({ profile: 'redis-7.0' })).create({ redisCall: () => null, redisPcall: () => null, log: () => undefined, onSetResp: () => undefined });
+  const values = ['nil', '0', '1', '-1', '3.99', '-3.99', '2^31', '-2^31', '2^32', '-2^32 - 1', '2^53 - 1', '-(2^53 - 1)', '2^53', '-2^53', '2^53 + 2', '2^62', '-2^63', '2^63', '1/0', '-1/0', '0/0'];
+  const random = mulberry32(5);
+  for (let i = 0; i < 200; i++) values.push(String(Math.floor((random() - 0.5) * 2 ** (1 + Math.floor(random() * 60)))));
+  const shown = (value: unknown) => `${typeof value} ${String(value)}`;
+  for (const v of values) {
+    const source = Buffer.from(`return ${v}`);
+    const expected = shown(plain.evalWithArgs(source, [], []));
+    for (const sha of [undefined, sha1hex(source)]) {
+      const outcome = runLua(source, [], [], host, 0, sha);
+      assert.is('value' in outcome ? shown(outcome.value) : 'crashed', expected, `return ${v}${sha === undefined ? '' : ' (cached)'}`);
+    }
+  }
+});
+
 test('the wire formats\' 32-bit fields read and write as Buffer#readUInt32LE / writeInt32LE do', () => {
   const random = mulberry32(11);
   const ours = Buffer.alloc(16);

@@ -82,16 +82,15 @@ local function out(v)
   end
   return v
 end
-local function finish(ok, ...)
-  if ok then
-    if select('#', ...) == 0 then return end
-    return out((...))
-  end
-  return error((...), 0)
-end
+-- The engine keeps one result of a run (nil for none), so only the first is looked at.
 c.run = function(f)
   c.last = nil
-  return finish(xpcall(f, note))
+  local ok, v = xpcall(f, note)
+  if ok then
+    if type(v) == 'table' then return out(v) end
+    return v
+  end
+  return error(v, 0)
 end
 local find = string.find
 local function caught(ok, ...)
