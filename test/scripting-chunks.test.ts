@@ -7,7 +7,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { chunkCacheSize, forgetChunks, runLua, type ReplyValue, type ScriptHost } from '../server/scripting/vm.js';
 import { sha1hex } from '../server/scripting/library.js';
-import { readU32, writeU32 } from '../server/scripting/host.js';
+import { copyBytes, readU32, writeU32 } from '../server/scripting/host.js';
 import { mulberry32 } from './seeded-random.js';
 
 const test = suite('compiled chunk cache');
@@ -135,6 +135,22 @@ test('nil and integers read straight from the engine\'s reply equal its own deco
       const outcome = runLua(source, [], [], host, 0, sha);
       assert.is('value' in outcome ? shown(outcome.value) : 'crashed', expected, `return ${v}${sha === undefined ? '' : ' (cached)'}`);
     }
+  }
+});
+
+test('copyBytes copies exactly the n bytes asked for, short and long, as Buffer#copy', () => {
+  const random = mulberry32(17);
+  const src = Buffer.alloc(300);
+  for (let i = 0; i < src.length; i++) src[i] = Math.floor(random() * 256);
+  for (let round = 0; round < 500; round++) {
+    const n = Math.floor(random() * 120);
+    const from = Math.floor(random() * (src.length - n));
+    const at = Math.floor(random() * (200 - n));
+    const ours = Buffer.alloc(200, 0xee);
+    const node = Buffer.alloc(200, 0xee);
+    copyBytes(src, from, ours, at, n);
+    src.copy(node, at, from, from + n);
+    assert.ok(ours.equals(node), `${n} bytes from ${from} to ${at}`);
   }
 });
 

@@ -4,7 +4,7 @@
 // steps itself when the engine's internals are there.
 
 import type { LuaEngine, ReplyValue } from 'lua-redis-wasm';
-import { heapView, internals, readU32, writeU32 } from './host.js';
+import { copyBytes, heapView, internals, readU32, writeU32 } from './host.js';
 
 /** Runs source with KEYS and ARGV; sha is what the engine's error texts name. */
 export function evalFast(e: LuaEngine, source: Buffer, sha: string, keys: Buffer[], args: Buffer[]): ReplyValue {
@@ -23,20 +23,20 @@ export function evalFast(e: LuaEngine, source: Buffer, sha: string, keys: Buffer
   const argsPtr = scriptPtr + srcLen;
   // The heap view is taken after the allocation: it may grow the memory.
   const h = heapView(x.HEAPU8!);
-  source.copy(h, scriptPtr);
+  copyBytes(source, 0, h, scriptPtr, source.length);
   let p = argsPtr;
   writeU32(h, p, keys.length + args.length);
   p += 4;
   for (let i = 0; i < keys.length; i++) {
     const b = keys[i];
     writeU32(h, p, b.length);
-    b.copy(h, p + 4);
+    copyBytes(b, 0, h, p + 4, b.length);
     p += 4 + b.length;
   }
   for (let i = 0; i < args.length; i++) {
     const b = args[i];
     writeU32(h, p, b.length);
-    b.copy(h, p + 4);
+    copyBytes(b, 0, h, p + 4, b.length);
     p += 4 + b.length;
   }
   const result = inner.callEvalWithArgs.call(e, scriptPtr, source.length, argsPtr, argLen, keys.length);

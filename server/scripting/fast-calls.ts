@@ -6,7 +6,7 @@
 
 import type { LuaEngine } from 'lua-redis-wasm';
 import { viewOf } from '../bytes.js';
-import { heapMemory, heapView, internals, readU32, running, writeU32 } from './host.js';
+import { copyBytes, heapMemory, heapView, internals, readU32, running, writeU32 } from './host.js';
 import { SECRET, toggleReadOnly } from './readonly-mark.js';
 import { WireWriter } from './wire.js';
 
@@ -60,7 +60,7 @@ export function installFastCalls(module: unknown, e: LuaEngine): void {
       const outPtr = alloc(outLen);
       // The allocation may have grown the memory: take the view again.
       const h = heapView(x.HEAPU8!);
-      wire.buf.copy(h, outPtr, 0, outLen);
+      copyBytes(wire.buf, 0, h, outPtr, outLen);
       if (hasRet) {
         writeU32(h, a, outPtr >>> 0);
         writeU32(h, a + 4, outLen);
