@@ -287,18 +287,24 @@ async function latencyDuringBgsave(port: number, child: ChildProcess | null, rou
   // The same traffic runs for WARMUP_MS before the BGSAVE and is not counted:
   // the figures are those of a server already serving it (its command path
   // compiled by the JIT), not of its first seconds. Warm-up writes 'warm', so
-  // the file may hold it; only updatedValue(round) is written once the BGSAVE began.
+  // the file may hold it; only updatedValue(round) is written once the BGSAVE answered.
   let recording = false;
+  // Only writes sent after BGSAVE's reply must stay out of the file: one sent
+  // between the BGSAVE and its reply, on another connection, may reach the
+  // server first (epoll reports a socket that was ready on its last wait ahead
+  // of one that became ready since), so it is written as 'warm' and not checked.
+  let snapshotBegun = false;
   const workers = clients.map(async (c, n) => {
     let i = n;
     while (running) {
       // Only string keys (i % 20 < 14), so GET never meets another type.
       const k = (((i * 7919) % Math.floor(KEYS / 20)) * 20 + (i % 14)) % KEYS;
       const counted = recording;
+      const after = snapshotBegun;
       const t = performance.now();
       if (i % 2 === 0) {
-        await c.set(`key:${k}`, counted ? updatedValue(round) : 'warm');
-        if (counted) written.add(k);
+        await c.set(`key:${k}`, after ? updatedValue(round) : 'warm');
+        if (after) written.add(k);
       } else {
         await c.get(`key:${k}`);
       }
@@ -318,6 +324,7 @@ async function latencyDuringBgsave(port: number, child: ChildProcess | null, rou
   const started = performance.now();
   recording = true;
   await control.bgsave();
+  snapshotBegun = true;
   for (;;) {
     await new Promise((r) => setTimeout(r, 20));
     const info = await control.info('persistence');
