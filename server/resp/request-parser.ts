@@ -28,12 +28,14 @@ const EMPTY_MEMORY = new ArrayBuffer(0);
  * command's allocation (~500 bytes), so the young generation filled, and was
  * collected, several times as often. The copy is a few nanoseconds for
  * keys, fields and small values; longer arguments are views of the chunk as
- * before. Either way argv is borrowed: valid until the command returns.
+ * before. Either way argv is borrowed: valid until the command returns (the
+ * array too, see argvByCount).
  */
 const ARG_SLOTS = 16;
 const ARG_SLOT_BYTES = 32;
-/** Debugging aid shared with socket-reads.ts: overwrite the slots after each command. */
+/** Debugging aid shared with socket-reads.ts: overwrite the slots and argv after each command. */
 const poisonSlots = process.env.EMBEDIS_DEBUG_POISON_READS === '1';
+const POISONED_ARGUMENT = Buffer.from('poisoned argument: argv kept past its command');
 
 const enum Phase {
   CommandStart,
@@ -86,6 +88,8 @@ export class RequestParser {
   /** Slot memory and its views by slot and length (see ARG_SLOTS); made on first use. */
   private slotMemory: Buffer | null = null;
   private slotViews: (Buffer | undefined)[] = [];
+  /** argv arrays by argument count, up to ARG_SLOTS. */
+  private readonly argvByCount: (Buffer[] | undefined)[] = new Array<Buffer[] | undefined>(ARG_SLOTS + 1);
   /** The chunk being parsed as memory and offset, for argument views (see viewOf). */
   private memory: ArrayBuffer = EMPTY_MEMORY;
   private memoryOffset = 0;
@@ -172,8 +176,9 @@ export class RequestParser {
             } else {
               this.argsLeft = value;
               // Sized up front (as Redis sizes argv, up to 1024): pushing into an empty array allocated
-              // a 16-slot backing store and a copy of it per command.
-              this.argv = value <= 1024 ? new Array<Buffer>(value) : [];
+              // a 16-slot backing store and a copy of it per command. Up to ARG_SLOTS arguments the
+              // array itself is the parser's, reused by the next command of that length (borrowed too).
+              this.argv = value <= ARG_SLOTS ? (this.argvByCount[value] ??= new Array<Buffer>(value)) : value <= 1024 ? new Array<Buffer>(value) : [];
               this.argc = 0;
               this.ownedArgs = 0;
               this.phase = Phase.BulkStart;
@@ -240,7 +245,10 @@ export class RequestParser {
               this.argv = [];
               this.argc = 0;
               this.sink.onCommand(argv);
-              if (poisonSlots) this.slotMemory?.fill(0xee);
+              if (poisonSlots) {
+                this.slotMemory?.fill(0xee);
+                argv.fill(POISONED_ARGUMENT);
+              }
               if (this.failed) return;
             } else {
               this.phase = Phase.BulkStart;
