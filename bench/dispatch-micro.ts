@@ -73,6 +73,7 @@ function pipelines(args: string[], count: number, depth: number): Buffer[] {
 function feed(client: Client, read: Buffer, bytes: Buffer): void {
   bytes.copy(read, 0);
   client.onData(read.subarray(0, bytes.length));
+  client.flush(); // what the end of the event-loop turn does for a socket's client
 }
 
 async function main(): Promise<void> {

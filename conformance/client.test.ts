@@ -593,6 +593,53 @@ test('CLIENT UNBLOCK, NO-EVICT, NO-TOUCH', async () => {
   }
 });
 
+test("replies leave newest first, as Redis's: the issuer of CLIENT UNBLOCK and PUBLISH hears before the clients it woke", async () => {
+  // Replies are written at the end of the event-loop turn; Redis links each
+  // client into its pending-writes list at the head, so the client whose
+  // command reached others is written first (real Redis: 20 of 20 rounds for
+  // CLIENT UNBLOCK, 19-20 of 20 for PUBLISH). Two sockets' data may in
+  // principle surface in either order, hence a majority, not every round;
+  // oldest-first writing gives the other order in every round.
+  const issuer = await raw(server);
+  const other = await raw(server);
+  const firstOf = async (wake: () => void): Promise<'issuer' | 'other'> => {
+    let first: 'issuer' | 'other' | null = null;
+    const mark = (who: 'issuer' | 'other') => () => {
+      first ??= who;
+    };
+    const a = new Promise<void>((resolve) => issuer.socket.once('data', () => (mark('issuer')(), resolve())));
+    const b = new Promise<void>((resolve) => other.socket.once('data', () => (mark('other')(), resolve())));
+    wake();
+    await Promise.all([a, b]);
+    return first!;
+  };
+  try {
+    other.send(['CLIENT', 'ID']);
+    const id = /:(\d+)\r\n/.exec(await other.until('\r\n'))![1];
+    let issuerFirst = 0;
+    for (let round = 0; round < 20; round++) {
+      const from = other.received().length;
+      other.send(['BLPOP', 'order-none', '0']);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      assert.is(other.received().length, from, 'BLPOP blocks');
+      if ((await firstOf(() => issuer.send(['CLIENT', 'UNBLOCK', id, 'ERROR']))) === 'issuer') issuerFirst++;
+    }
+    assert.ok(issuerFirst >= 15, `CLIENT UNBLOCK's issuer first in ${issuerFirst} of 20 rounds`);
+    assert.match(other.received(), /-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n$/);
+
+    other.send(['SUBSCRIBE', 'order-ch']);
+    await other.until('order-ch');
+    let publisherFirst = 0;
+    for (let round = 0; round < 20; round++) {
+      if ((await firstOf(() => issuer.send(['PUBLISH', 'order-ch', 'm']))) === 'issuer') publisherFirst++;
+    }
+    assert.ok(publisherFirst >= 15, `PUBLISH's issuer first in ${publisherFirst} of 20 rounds`);
+  } finally {
+    issuer.close();
+    other.close();
+  }
+});
+
 test('CLIENT LIST age and idle follow the server clock', async () => {
   const a = await raw(server);
   try {

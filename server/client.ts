@@ -82,7 +82,7 @@ export class Client implements RequestSink {
     return this.reply.resp;
   }
 
-  /** A socket read: parse it, run what it holds, write every reply at once. */
+  /** A socket read: parse it, run what it holds; the replies leave in one write at the end of the turn. */
   onData(chunk: Buffer): void {
     if (this.closing) return;
     this.server.clock.refresh();
@@ -95,7 +95,7 @@ export class Client implements RequestSink {
     } finally {
       closeCallChain();
     }
-    this.flush();
+    this.scheduleFlush();
   }
 
   onCommand(argv: Buffer[]): void {
@@ -172,7 +172,7 @@ export class Client implements RequestSink {
     this.server.disconnect(this);
   }
 
-  /** Replies written outside a socket read (pub/sub, unblocking) leave at the end of this turn. */
+  /** This client's replies (to its own commands, or pub/sub, unblocking …) leave at the end of this turn. */
   scheduleFlush(): void {
     // A PUBLISH to this subscriber after the first in a turn costs a flag test, not a Set insert.
     if (this.flushQueued) return;

@@ -13,7 +13,7 @@
 // intermediate buffer). To many, it is encoded once per protocol version and
 // copied into each. Subscribers other than the running client are flushed at
 // the end of the event-loop turn (server.scheduleFlush): one socket write per
-// subscriber for everything published during one socket read.
+// subscriber for everything published in one event-loop turn.
 //
 // Nothing is installed until the first SUBSCRIBE/PSUBSCRIBE/SSUBSCRIBE (or a
 // PUBLISH that needs the registry): then the RESP2 subscribed-mode check,

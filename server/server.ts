@@ -115,7 +115,8 @@ export class Server implements KeyspaceHost {
   private readonly listeners: net.Server[] = [];
   private nextClientId = 1;
   private cronTimer: NodeJS.Timeout | null = null;
-  private readonly pendingFlush = new Set<Client>();
+  /** Clients with replies to write at the end of this event-loop turn (see scheduleFlush). */
+  private readonly pendingFlush: Client[] = [];
   private flushScheduled = false;
   private logLevel = 2;
   private shuttingDown = false;
@@ -253,7 +254,6 @@ export class Server implements KeyspaceHost {
     if (!this.clients.delete(client.id)) return;
     client.closing = true;
     this.monitors.delete(client);
-    this.pendingFlush.delete(client);
     for (const listener of this.disconnectListeners) listener(client);
   }
 
@@ -280,16 +280,41 @@ export class Server implements KeyspaceHost {
    */
   readonly unblockHandlers: Array<(target: Client, withError: boolean) => boolean> = [];
 
+  /**
+   * Writes `client`'s replies once every socket that was ready in this turn
+   * has been read (setImmediate runs after libuv's poll phase), as Redis
+   * writes in beforeSleep. Writing at once, between one client's commands and
+   * the next's, would wake the peer while the server still has work: on this
+   * 2-core VM a loopback write that wakes a sleeping reader cost 30 µs of
+   * system time, one written in a burst with the others 8-12 µs (EVALSHA at
+   * pipeline 1: +40% scripts/s). Only Client.scheduleFlush calls this, once
+   * per client per turn.
+   */
   scheduleFlush(client: Client): void {
-    this.pendingFlush.add(client);
+    this.pendingFlush.push(client);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    process.nextTick(() => {
-      this.flushScheduled = false;
-      for (const c of this.pendingFlush) c.flush();
-      this.pendingFlush.clear();
-    });
+    setImmediate(this.flushPending);
   }
+
+  /**
+   * Newest first, as Redis walks its pending-writes list (it links each
+   * client in at the head): the client whose command woke or messaged others
+   * gets its reply before they get theirs (CLIENT UNBLOCK's issuer before the
+   * unblocked client, PUBLISH's before the subscribers').
+   */
+  private readonly flushPending = (): void => {
+    const pending = this.pendingFlush;
+    let done = 0;
+    // A flush that schedules another (a reply released by this one) is taken by a further round.
+    while (done < pending.length) {
+      const end = pending.length;
+      for (let i = end - 1; i >= done; i--) pending[i].flush();
+      done = end;
+    }
+    pending.length = 0;
+    this.flushScheduled = false;
+  };
 
   feedMonitors(client: Client, argv: readonly Buffer[]): void {
     const micros = this.clock.nowMicros();

@@ -1,6 +1,6 @@
 // One reply writer for both protocols. Handlers say what they mean (a map, a
 // set, a double, a null) and the writer encodes it for the client's RESP
-// version. Replies accumulate in a slab that is flushed once per socket read:
+// version. Replies accumulate in a slab that is flushed once per event-loop turn:
 // flushed bytes are never overwritten (the socket may still hold them), so a
 // flush costs no copy and a slab is replaced only when full.
 
