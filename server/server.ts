@@ -294,16 +294,18 @@ export class Server implements KeyspaceHost {
     this.pendingFlush.push(client);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    setImmediate(this.flushPending);
+    setImmediate(this.writePendingReplies);
   }
 
   /**
    * Newest first, as Redis walks its pending-writes list (it links each
    * client in at the head): the client whose command woke or messaged others
    * gets its reply before they get theirs (CLIENT UNBLOCK's issuer before the
-   * unblocked client, PUBLISH's before the subscribers').
+   * unblocked client, PUBLISH's before the subscribers'). Background work
+   * that runs from setImmediate too (snapshot slices, the eviction loop)
+   * calls this first, or its slice would delay the replies of the turn.
    */
-  private readonly flushPending = (): void => {
+  readonly writePendingReplies = (): void => {
     const pending = this.pendingFlush;
     let done = 0;
     // A flush that schedules another (a reply released by this one) is taken by a further round.

@@ -18,7 +18,7 @@ const test = suite('aof-files');
  * changes the process's cwd (as CONFIG SET dir does), so the cwd is put back
  * afterwards, and only the temp directory made here is ever removed.
  */
-function withFiles(body: (files: AofFiles, dir: string) => void): void {
+async function withFiles(body: (files: AofFiles, dir: string) => void | Promise<void>): Promise<void> {
   const cwd = process.cwd();
   const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'embedis-aof-files-')));
   try {
@@ -30,15 +30,15 @@ function withFiles(body: (files: AofFiles, dir: string) => void): void {
     const dir = files.directory();
     assert.is(dir, path.join(base, 'aofdir'));
     fs.mkdirSync(dir);
-    body(files, dir);
+    await body(files, dir);
   } finally {
     process.chdir(cwd);
     fs.rmSync(base, { recursive: true, force: true });
   }
 }
 
-test('next files continue the sequence numbers, with the base kind the preamble asks for', () => {
-  withFiles((files) => {
+test('next files continue the sequence numbers, with the base kind the preamble asks for', async () => {
+  await withFiles((files) => {
     const first = files.nextFiles({ base: null, incrs: [], history: [] }, true);
     assert.equal(first.base, { name: 'my.aof.1.base.rdb', seq: 1, type: 'b' });
     assert.equal(first.incr, { name: 'my.aof.1.incr.aof', seq: 1, type: 'i' });
@@ -58,8 +58,8 @@ test('next files continue the sequence numbers, with the base kind the preamble 
   });
 });
 
-test('the manifest round-trips through the directory; sizes add up; unlisted files go', () => {
-  withFiles((files, dir) => {
+test('the manifest round-trips through the directory; sizes add up; unlisted files go', async () => {
+  await withFiles(async (files, dir) => {
     assert.is(files.hasManifest(), false);
     const manifest: Manifest = {
       base: { name: 'my.aof.1.base.aof', seq: 1, type: 'b' },
@@ -76,7 +76,7 @@ test('the manifest round-trips through the directory; sizes add up; unlisted fil
     assert.is(files.totalSize(), 123);
     assert.is(files.fileSize('missing'), 0);
     const old: Manifest = { ...manifest, incrs: [...manifest.incrs, { name: 'my.aof.2.incr.aof', seq: 2, type: 'i' }] };
-    files.removeUnlisted(old, new Set(['my.aof.1.base.aof', 'my.aof.1.incr.aof']));
+    await files.removeUnlisted(old, new Set(['my.aof.1.base.aof', 'my.aof.1.incr.aof']));
     assert.equal(fs.readdirSync(dir).sort(), ['my.aof.1.base.aof', 'my.aof.1.incr.aof', 'my.aof.manifest']);
     files.unlinkQuietly('my.aof.2.incr.aof'); // already gone: no throw
   });

@@ -241,8 +241,10 @@ function startEvictionProc(state: MemoryState): void {
   if (state.proc !== null) return;
   const run = (): void => {
     state.proc = null;
-    state.server.clock.refresh();
     if (state.server.isShuttingDown) return;
+    // Replies to the commands read in this turn leave before the eviction round.
+    state.server.writePendingReplies();
+    state.server.clock.refresh();
     // performEvictions schedules the next round itself when it runs out of time again.
     performEvictions(state);
   };

@@ -115,7 +115,7 @@ export class KeyspaceWalk {
   private rejectDone!: (error: Error) => void;
 
   constructor(
-    server: Server,
+    private readonly server: Server,
     private readonly sink: WalkSink & { early(dbIndex: number, entry: Entry): void },
   ) {
     let bit = 1;
@@ -207,6 +207,8 @@ export class KeyspaceWalk {
 
   private slice(): void {
     if (this.finished) return;
+    // Replies to the commands read in this turn leave before the slice's work.
+    this.server.writePendingReplies();
     try {
       this.step(performance.now() + SLICE_MS);
     } catch (error) {
@@ -382,8 +384,13 @@ export class BackgroundRdbSave {
       if (this.writeError !== null) throw this.writeError;
       await new Promise<void>((resolve, reject) => fs.fsync(this.fd, (e) => (e ? reject(e) : resolve())));
       if (this.abandoned) throw new Error('cancelled');
-      fs.closeSync(this.fd);
-      fs.renameSync(this.tmp, this.target);
+      // Closed and renamed on libuv's threads: a rename over the previous file
+      // frees that file's blocks inside the call (6-7 ms for 28 MB on ext4
+      // here, as long as the longest command); Redis's child renames for the
+      // same reason.
+      this.fdClosed = true;
+      await new Promise<void>((resolve, reject) => fs.close(this.fd, (e) => (e ? reject(e) : resolve())));
+      await new Promise<void>((resolve, reject) => fs.rename(this.tmp, this.target, (e) => (e ? reject(e) : resolve())));
       await fsyncDirAsync(path.dirname(this.target));
     } catch (error) {
       this.abandon();
@@ -392,14 +399,19 @@ export class BackgroundRdbSave {
   }
 
   private abandoned = false;
+  /** Set once the descriptor is being closed: it must not be closed again (the number may be reused by then). */
+  private fdClosed = false;
 
   private abandon(): void {
     if (this.abandoned) return;
     this.abandoned = true;
-    try {
-      fs.closeSync(this.fd);
-    } catch {
-      // already closed
+    if (!this.fdClosed) {
+      this.fdClosed = true;
+      try {
+        fs.closeSync(this.fd);
+      } catch {
+        // already closed
+      }
     }
     safeUnlink(this.tmp);
   }
