@@ -4,7 +4,7 @@
 
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ioredis, nodeRedis, startTestServer, type NodeRedisClient } from './helpers.js';
+import { errorOf, ioredis, nodeRedis, startTestServer, type NodeRedisClient } from './helpers.js';
 import type { RunningServer } from '../server/index.js';
 
 const test = suite('keys');
@@ -36,15 +36,6 @@ test.after.each(() => {
 /** The generic ('g') and expired ('x') notifications seen so far. */
 function genericEvents(): string[] {
   return events.filter((e) => e.startsWith('g:') || e.startsWith('x:'));
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error('expected an error reply');
 }
 
 /** SET for each pair (MSET belongs to another family and may not be there yet). */
