@@ -119,4 +119,57 @@ async function corruptLoads(dir: string): Promise<void> {
   await expectError((b) => b.write('REDIS0099', 0, 'latin1'), /Can't handle RDB format version 0099/);
 }
 
+test('DEBUG RELOAD and its MERGE, NOFLUSH and NOSAVE options (replies as redis-server 7.0)', async () => {
+  await withTempDir('reload', debugReloads);
+});
+
+async function debugReloads(dir: string): Promise<void> {
+  const ours = await startTestServer({ config: { dir, dbfilename: 'r.rdb' } });
+  const c = connect(ours.port);
+  try {
+    await fillDataset(c, 3);
+    await c.select(0);
+    const before = await datasetOf(c);
+    await c.select(0);
+    assert.is(await c.call('DEBUG', 'RELOAD'), 'OK');
+    assert.equal(await datasetOf(c), before, 'saved, emptied and loaded back: the same dataset');
+    await c.select(0);
+    assert.ok(fs.existsSync(path.join(dir, 'r.rdb')));
+
+    // NOSAVE: the file's contents replace memory (a key written since is gone, a changed one reverts).
+    await c.set('reload:new', '1');
+    await c.set('reload:kept', 'file');
+    assert.is(await c.call('DEBUG', 'RELOAD'), 'OK');
+    await c.set('reload:kept', 'memory');
+    await c.set('reload:since', 'x');
+    assert.is(await c.call('DEBUG', 'RELOAD', 'NOSAVE'), 'OK');
+    assert.is(await c.get('reload:kept'), 'file');
+    assert.is(await c.get('reload:since'), null);
+
+    // NOSAVE NOFLUSH MERGE: the file is added, its version of a key in both wins.
+    await c.set('reload:kept', 'memory');
+    await c.set('reload:since', 'x');
+    assert.is(await c.call('DEBUG', 'RELOAD', 'nosave', 'noflush', 'merge'), 'OK');
+    assert.is(await c.get('reload:kept'), 'file');
+    assert.is(await c.get('reload:since'), 'x');
+
+    // NOFLUSH without MERGE over keys in both: Redis's server dies; here an error, and the server goes on.
+    const conflict = await c.call('DEBUG', 'RELOAD', 'NOSAVE', 'NOFLUSH').catch((e: Error) => e.message);
+    assert.is(conflict, 'ERR Error trying to load the RDB dump');
+    assert.is(await c.ping(), 'PONG');
+
+    const bad = await c.call('DEBUG', 'RELOAD', 'LATER').catch((e: Error) => e.message);
+    assert.is(bad, 'ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.');
+
+    // NOSAVE with no file: the error Redis gives (Redis has emptied memory by then; here nothing is lost).
+    fs.unlinkSync(path.join(dir, 'r.rdb'));
+    const missing = await c.call('DEBUG', 'RELOAD', 'NOSAVE').catch((e: Error) => e.message);
+    assert.is(missing, 'ERR Error trying to load the RDB dump');
+    assert.is(await c.get('reload:since'), 'x');
+  } finally {
+    c.disconnect();
+    await ours.close();
+  }
+}
+
 test.run();

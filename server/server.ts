@@ -374,6 +374,14 @@ export class Server implements KeyspaceHost {
   }
 
   /** Stops listening, disconnects every client, stops the cron. */
+  /** File work left to libuv's threads (old AOF files being unlinked): close() waits for it. */
+  private readonly fileWork = new Set<Promise<void>>();
+
+  trackFileWork(work: Promise<void>): void {
+    this.fileWork.add(work);
+    void work.finally(() => this.fileWork.delete(work));
+  }
+
   async close(): Promise<void> {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
@@ -385,7 +393,7 @@ export class Server implements KeyspaceHost {
       client.flush();
       client.close();
     }
-    await Promise.all(closing);
+    await Promise.all([...closing, ...this.fileWork]);
     this.onShutdown?.();
   }
 }

@@ -5,7 +5,7 @@ import { lower, str } from '../bytes.js';
 import type { Client } from '../client.js';
 import { Errors, ReplyError } from '../errors.js';
 import { changeReplId, infoText } from '../info.js';
-import { resetRdbAfterFlushAll, saveOnShutdown } from '../persistence/snapshot.js';
+import { reloadRdb, resetRdbAfterFlushAll, saveOnShutdown } from '../persistence/snapshot.js';
 import type { Db, Entry } from '../keyspace.js';
 import type { Server } from '../server.js';
 import { parseInteger } from './arguments.js';
@@ -187,6 +187,19 @@ const DEBUG_HELP = [
   '    it is used instead of the \'key\' prefix. These are not propagated to',
   '    replicas. Cluster slots are not respected so keys not belonging to the',
   '    current node can be created in cluster mode.',
+  'RELOAD [option ...]',
+  '    Save the RDB on disk and reload it back to memory. Valid <option> values:',
+  '    * MERGE: conflicting keys will be loaded from RDB.',
+  '    * NOFLUSH: the existing database will not be removed before load, but',
+  '      conflicting keys will generate an exception and kill the server.',
+  '    * NOSAVE: the database will be loaded from an existing RDB file.',
+  '    Examples:',
+  '    * DEBUG RELOAD: verify that the server is able to persist, flush and reload',
+  '      the database.',
+  '    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an',
+  '      existing RDB file.',
+  '    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB',
+  '      file to the database.',
   'SET-ACTIVE-EXPIRE <0|1>',
   '    Setting it to 0 disables expiring keys in background when they are not',
   '    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the',
@@ -225,6 +238,21 @@ function debugPopulate(client: Client, argv: Buffer[]): void {
   client.reply.ok();
 }
 
+function debugReload(client: Client, argv: Buffer[]): void {
+  const options = { save: true, flush: true, merge: false };
+  for (let i = 2; i < argv.length; i++) {
+    const option = lower(argv[i]);
+    if (option === 'merge') options.merge = true;
+    else if (option === 'noflush') options.flush = false;
+    else if (option === 'nosave') options.save = false;
+    else throw new ReplyError('ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.');
+  }
+  const server = client.server;
+  const error = reloadRdb(server, options, (db) => flushDb(server, db));
+  if (error !== null) throw new ReplyError(error);
+  client.reply.ok();
+}
+
 function debugCommand(client: Client, argv: Buffer[]): void {
   const server = client.server;
   const sub = lower(argv[1]);
@@ -256,6 +284,8 @@ function debugCommand(client: Client, argv: Buffer[]): void {
     if (entry === undefined) throw new ReplyError(Errors.noSuchKey);
     if (objectEncoding(server, entry) !== 'listpack') throw new ReplyError('ERR Not a listpack encoded object.');
     client.reply.simple('Listpack structure printed on stdout');
+  } else if (sub === 'reload') {
+    debugReload(client, argv);
   } else if (sub === 'populate' && n >= 3 && n <= 5) {
     debugPopulate(client, argv);
   } else if (sub === 'error' && n === 3) {

@@ -284,7 +284,7 @@ export class Aof implements EffectConsumer {
       this.files.manifest = next;
       this.w.selectedDb = -1;
       this.w.unsynced = false;
-      void this.files.removeUnlisted(old, new Set([base.name, incr.name]));
+      this.server.trackFileWork(this.files.removeUnlisted(old, new Set([base.name, incr.name])));
       this.stats.baseSize = data.length;
       this.stats.currentSize = data.length;
       if (counted) {
@@ -447,7 +447,9 @@ export class Aof implements EffectConsumer {
       this.rewriteFailed(rewrite, error as Error);
       return;
     }
-    void this.files.removeUnlisted(rewrite.previous, new Set([rewrite.base.name, ...this.files.manifest.incrs.map((f) => f.name)]));
+    this.server.trackFileWork(
+      this.files.removeUnlisted(rewrite.previous, new Set([rewrite.base.name, ...this.files.manifest.incrs.map((f) => f.name)])),
+    );
     this.stats.baseSize = this.files.fileSize(rewrite.base.name);
     this.stats.currentSize = this.files.totalSize() + this.w.buffered;
     this.stats.rewrites++;

@@ -26,6 +26,8 @@ export interface RdbLoadOptions {
   dbs?: readonly Db[];
   /** Verify the checksum (default: the rdbchecksum config). */
   verifyChecksum?: boolean;
+  /** A key already in the database is replaced by the file's (DEBUG RELOAD MERGE); otherwise it is an error. */
+  merge?: boolean;
 }
 
 /** Whether data starts like an RDB file (an AOF base file may be one or the other). */
@@ -109,6 +111,7 @@ export function loadRdb(server: Server, data: Buffer, options: RdbLoadOptions = 
       continue;
     }
     if (db === undefined) throw new RdbError('No database to load into');
+    if (options.merge === true && db.map.has(key)) db.remove(key);
     // One hash lookup per key, not two: add, then see whether the map grew.
     const sizeBefore = db.map.size;
     const entry = db.add(key, loaded.type, loaded.value);

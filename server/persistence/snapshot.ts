@@ -639,6 +639,33 @@ export function loadAtStartup(server: Server, file = rdbPath(server)): boolean {
   return true;
 }
 
+/**
+ * DEBUG RELOAD: save (unless !save), empty every database (unless !flush),
+ * load dir/dbfilename back (keys already there replaced when merge). Returns
+ * Redis's error text, or null. A key in both the file and memory without
+ * MERGE stops the load with an error here, where Redis's server dies.
+ */
+export function reloadRdb(server: Server, options: { save: boolean; flush: boolean; merge: boolean }, empty: (db: Db) => void): string | null {
+  const file = rdbPath(server);
+  if (options.save && !saveNow(server, file)) return 'ERR';
+  let data: Buffer;
+  try {
+    data = fs.readFileSync(file);
+  } catch (error) {
+    server.log('warning', `Failed loading the RDB for DEBUG RELOAD: ${(error as Error).message}`);
+    return 'ERR Error trying to load the RDB dump';
+  }
+  if (options.flush) for (const db of server.dbs) empty(db);
+  try {
+    loadRdb(server, data, { merge: options.merge });
+  } catch (error) {
+    server.log('warning', `DEBUG RELOAD: ${(error as Error).message}`);
+    return 'ERR Error trying to load the RDB dump';
+  }
+  server.log('warning', 'DB reloaded by DEBUG RELOAD');
+  return null;
+}
+
 // The AOF's base file may be an RDB (aof-use-rdb-preamble): the AOF code calls these.
 rdbBaseHooks.write = (server) => serializeDataset(server, server.dbs, true);
 rdbBaseHooks.load = (server, data, fileName) => {
