@@ -158,6 +158,14 @@ async function debugReloads(dir: string): Promise<void> {
     assert.is(conflict, 'ERR Error trying to load the RDB dump');
     assert.is(await c.ping(), 'PONG');
 
+    // Function libraries come back from the file as well.
+    await c.call('FUNCTION', 'LOAD', "#!lua name=reloadlib\nredis.register_function('reloadf', function() return 7 end)");
+    assert.is(await c.call('DEBUG', 'RELOAD'), 'OK');
+    assert.is(await c.call('FCALL', 'reloadf', '0'), 7);
+    assert.is(await c.call('FUNCTION', 'DELETE', 'reloadlib'), 'OK');
+    assert.is(await c.call('DEBUG', 'RELOAD', 'NOSAVE'), 'OK');
+    assert.is(await c.call('FCALL', 'reloadf', '0'), 7);
+
     const bad = await c.call('DEBUG', 'RELOAD', 'LATER').catch((e: Error) => e.message);
     assert.is(bad, 'ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.');
 

@@ -641,7 +641,8 @@ export function loadAtStartup(server: Server, file = rdbPath(server)): boolean {
 
 /**
  * DEBUG RELOAD: save (unless !save), empty every database (unless !flush),
- * load dir/dbfilename back (keys already there replaced when merge). Returns
+ * load dir/dbfilename back (keys already there replaced when merge) with its
+ * function libraries. Returns
  * Redis's error text, or null. A key in both the file and memory without
  * MERGE stops the load with an error here, where Redis's server dies.
  */
@@ -657,7 +658,8 @@ export function reloadRdb(server: Server, options: { save: boolean; flush: boole
   }
   if (options.flush) for (const db of server.dbs) empty(db);
   try {
-    loadRdb(server, data, { merge: options.merge });
+    // Functions come back from the file too, replacing libraries of the same name (as Redis's reload).
+    loadRdbFunctions(server, loadRdb(server, data, { merge: options.merge }).functions);
   } catch (error) {
     server.log('warning', `DEBUG RELOAD: ${(error as Error).message}`);
     return 'ERR Error trying to load the RDB dump';
