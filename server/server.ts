@@ -373,7 +373,6 @@ export class Server implements KeyspaceHost {
     return this.shuttingDown;
   }
 
-  /** Stops listening, disconnects every client, stops the cron. */
   /** File work left to libuv's threads (old AOF files being unlinked): close() waits for it. */
   private readonly fileWork = new Set<Promise<void>>();
 
@@ -382,6 +381,7 @@ export class Server implements KeyspaceHost {
     void work.finally(() => this.fileWork.delete(work));
   }
 
+  /** Stops listening, disconnects every client, stops the cron, waits for tracked file work. */
   async close(): Promise<void> {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
