@@ -23,13 +23,16 @@
 //     pin the bench itself to another CPU, e.g. `taskset -c 1 node ...`, so
 //     that the clients do not take the servers' core).
 //   EMBEDIS_BENCH_NODE_FLAGS: extra Node/V8 flags for the embedis server;
-//   EMBEDIS_PERSIST_PROFILE=file: a CPU profile of the server during the BGSAVE.
+//   EMBEDIS_PERSIST_PROFILE=file: a CPU profile of the server during the BGSAVE;
+//   EMBEDIS_PERSIST_LOG=file: the embedis server's output (with V8 trace flags
+//     in EMBEDIS_BENCH_NODE_FLAGS, say), the measured windows marked by
+//     "=== probe reset" / "=== probe report" lines.
 //
 // The event-loop probe: this same file, imported with --import into the
 // embedis server process with EMBEDIS_PERSIST_PROBE=1, answers 'reset' and
 // 'report' over the IPC channel instead of running the bench.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import inspector from 'node:inspector';
 import os from 'node:os';
@@ -75,6 +78,22 @@ function installProbe(): void {
   let longestGap = 0;
   let longestGapCpu = 0;
   let maxGapCpu = 0;
+  const longGaps: Array<{ start: number; ms: number }> = [];
+  const gcPauses: Array<{ start: number; ms: number; kind: string }> = [];
+  let threadsAtReset = new Map<number, number>();
+  const threadTicks = () => {
+    const ticks = new Map<number, number>();
+    for (const tid of fs.readdirSync('/proc/self/task')) {
+      try {
+        // schedstat: ns on the CPU, ns waiting for it, timeslices.
+        const fields = fs.readFileSync(`/proc/self/task/${tid}/schedstat`, 'latin1').split(' ');
+        ticks.set(Number(tid), Math.round(Number(fields[0]) / 1e5) / 10);
+      } catch {
+        // the thread ended
+      }
+    }
+    return ticks;
+  };
   const timer = setInterval(() => {
     const now = performance.now();
     const cpu = cpuNow();
@@ -83,6 +102,8 @@ function installProbe(): void {
       longestGapCpu = cpu - lastCpu;
     }
     if (cpu - lastCpu > maxGapCpu) maxGapCpu = cpu - lastCpu;
+    // Long gaps, with their start on the monotonic clock in µs (a CPU profile's time base), for EMBEDIS_PERSIST_LOG.
+    if (now - last > 3 && longGaps.length < 100) longGaps.push({ start: last, ms: now - last });
     last = now;
     lastCpu = cpu;
   }, 1);
@@ -93,6 +114,7 @@ function installProbe(): void {
   const gcObserver = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
       gcTotal += entry.duration;
+      if (gcPauses.length < 10000) gcPauses.push({ start: entry.startTime, ms: entry.duration, kind: GC_KINDS[(entry as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0] ?? '?' });
       if (entry.duration > longestGc) {
         longestGc = entry.duration;
         const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0;
@@ -108,13 +130,44 @@ function installProbe(): void {
   session?.connect();
   process.on('message', (message: unknown) => {
     if (message === 'reset' && session !== null) {
-      session.post('Profiler.enable', () => session.post('Profiler.setSamplingInterval', { interval: 100 }, () => session.post('Profiler.start')));
+      const before = new Set(fs.readdirSync('/proc/self/task'));
+      session.post('Profiler.enable', () =>
+        session.post('Profiler.setSamplingInterval', { interval: 100 }, () =>
+          session.post('Profiler.start', () => {
+            // The profiler's sampling thread may run on any core: pinned with the busy main
+            // thread it is seldom scheduled, and the samples it takes say little about when.
+            for (const tid of fs.readdirSync('/proc/self/task')) if (!before.has(tid)) spawnSync('taskset', ['-p', '-c', '0-63', tid], { stdio: 'ignore' });
+          }),
+        ),
+      );
     }
     if (message === 'report' && session !== null && profileFile !== undefined) {
       session.post('Profiler.stop', (error, result) => {
         if (error === null) fs.writeFileSync(profileFile, JSON.stringify(result.profile));
       });
     }
+    // Marks the measured window in the server's output (EMBEDIS_PERSIST_LOG).
+    if (message === 'reset' || message === 'report') process.stderr.write(`=== probe ${message}\n`);
+    if (message === 'report') {
+      // Each long gap (performance.now() ms + length) with the GC pauses inside it.
+      const described = longGaps.map((gap) => {
+        const inside = gcPauses.filter((gc) => gc.start < gap.start + gap.ms && gc.start + gc.ms > gap.start);
+        return `${gap.start.toFixed(1)}+${gap.ms.toFixed(2)}${inside.map((gc) => `[${gc.kind} ${gc.ms.toFixed(2)}]`).join('')}`;
+      });
+      const offsetUs = Number(process.hrtime.bigint() / 1000n) - performance.now() * 1000;
+      process.stderr.write(`=== gaps over 3 ms (monotonic µs = ms * 1000 + ${offsetUs.toFixed(0)}): ${described.join(' ')}\n`);
+    }
+    if (message === 'reset') {
+      longGaps.length = 0;
+      gcPauses.length = 0;
+    }
+    // CPU time per thread over the window (utime+stime, clock ticks), for EMBEDIS_PERSIST_LOG.
+    if (message === 'report') {
+      const now = threadTicks();
+      const used = [...now].map(([tid, ticks]) => `${tid}:${(ticks - (threadsAtReset.get(tid) ?? 0)).toFixed(1)}`);
+      process.stderr.write(`=== thread CPU ms (main ${process.pid}): ${used.join(' ')}\n`);
+    }
+    if (message === 'reset') threadsAtReset = threadTicks();
     if (message === 'reset') {
       histogram.reset();
       longestGap = 0;
@@ -493,6 +546,12 @@ async function main(): Promise<void> {
         ]);
         const child = track(spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, EMBEDIS_PERSIST_PROBE: '1' } }));
         captureLog(child);
+        const logFile = process.env.EMBEDIS_PERSIST_LOG;
+        if (logFile !== undefined) {
+          const out = fs.createWriteStream(logFile, { flags: 'a' });
+          child.stdout?.pipe(out, { end: false });
+          child.stderr?.pipe(out, { end: false });
+        }
         return child;
       },
     },
