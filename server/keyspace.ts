@@ -29,16 +29,25 @@ const NO_TTL = -1;
  * persistence/snapshot.ts). Each walk owns one bit of activeMask; an entry's
  * bit in walkMarks equals that bit of doneMarks once the walk has dealt with
  * it (the meaning flips with each new walk, so starting one touches no
- * entry). Before an entry not yet dealt with is looked up, changed or
- * removed, guard(db, entry) runs, and beforeClear(db) before a database is
- * emptied wholesale, so a walk sees every entry as it was when it began.
+ * entry). While a walk is active, guard(db, entry) runs before an entry is
+ * looked up, changed or removed (it compares the marks itself: the write
+ * path's optimized code then reads nothing of the entry for it), and
+ * beforeClear(db) before a database is emptied wholesale, so a walk sees
+ * every entry as it was when it began.
  */
 export const walkState = {
   activeMask: 0,
   doneMarks: 0,
-  guard: null as ((db: Db, entry: Entry) => void) | null,
-  beforeClear: null as ((db: Db) => void) | null,
+  guard: noWalkGuard as (db: Db, entry: Entry) => void,
+  beforeClear: noWalkClear as (db: Db) => void,
 };
+
+// The hooks before persistence/snapshot.ts installs its own. Every value the
+// fields ever hold is a plain function declaration (not null, not an arrow):
+// a value of another kind would change walkState's hidden class, and
+// optimized code that reads it would be thrown away.
+function noWalkGuard(_db: Db, _entry: Entry): void {}
+function noWalkClear(_db: Db): void {}
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
@@ -186,9 +195,7 @@ export class Db {
     const entry = this.map.get(key);
     if (entry === undefined) return undefined;
     this.recent = entry;
-    if (walkState.activeMask !== 0 && ((entry.walkMarks ^ walkState.doneMarks) & walkState.activeMask) !== 0) {
-      walkState.guard?.(this, entry);
-    }
+    if (walkState.activeMask !== 0) walkState.guard(this, entry);
     if (entry.expireAt !== NO_TTL && this.host.clock.now() > entry.expireAt) {
       this.expire(entry);
       return undefined;
@@ -280,9 +287,7 @@ export class Db {
   }
 
   private detach(entry: Entry): void {
-    if (walkState.activeMask !== 0 && ((entry.walkMarks ^ walkState.doneMarks) & walkState.activeMask) !== 0) {
-      walkState.guard?.(this, entry);
-    }
+    if (walkState.activeMask !== 0) walkState.guard(this, entry);
     this.map.delete(entry.key);
     if (this.recent === entry) this.recent = null; // no deleted value kept alive
     swapRemove(this.entries, entry.slot, setSlot);
@@ -304,9 +309,7 @@ export class Db {
   }
 
   setExpire(entry: Entry, at: number | bigint): void {
-    if (walkState.activeMask !== 0 && ((entry.walkMarks ^ walkState.doneMarks) & walkState.activeMask) !== 0) {
-      walkState.guard?.(this, entry);
-    }
+    if (walkState.activeMask !== 0) walkState.guard(this, entry);
     if (typeof at === 'bigint') {
       if (at > MAX_SAFE || at < -MAX_SAFE) {
         farExpiries.set(entry, at);
@@ -328,9 +331,7 @@ export class Db {
   /** Drops the TTL; returns whether there was one. */
   persist(entry: Entry): boolean {
     if (entry.expireAt === NO_TTL) return false;
-    if (walkState.activeMask !== 0 && ((entry.walkMarks ^ walkState.doneMarks) & walkState.activeMask) !== 0) {
-      walkState.guard?.(this, entry);
-    }
+    if (walkState.activeMask !== 0) walkState.guard(this, entry);
     entry.expireAt = NO_TTL;
     if (anyFarExpiry) farExpiries.delete(entry);
     swapRemove(this.expiring, entry.ttlSlot, setTtlSlot);
@@ -357,7 +358,7 @@ export class Db {
 
   /** Removes every key. Returns how many there were. */
   clear(): number {
-    if (walkState.activeMask !== 0) walkState.beforeClear?.(this);
+    if (walkState.activeMask !== 0) walkState.beforeClear(this);
     const n = this.entries.length;
     this.recent = null;
     this.map.clear();
@@ -383,3 +384,46 @@ function swapRemove(array: Entry[], index: number, place: (e: Entry, slot: numbe
     place(last, index);
   }
 }
+
+/**
+ * Takes every guarded path at start-up, with two stand-in guards. The walk
+ * branches are otherwise never taken before V8 optimizes the write path: the
+ * optimized code then holds no feedback for them, and the first BGSAVE threw
+ * away the SET handler, set and lookup and recompiled them, 20 ms of compile
+ * on the server's own core (bench/persistence.ts, --trace-deopt). Two
+ * different guards make the call site megamorphic: a plain call, never
+ * inlined, so a walk's own code (and the real guard) deoptimizes nothing
+ * here. (Feedback about the entry itself would not last: the entries' hidden
+ * class changes as the dataset loads, hence the marks compared in the guard.)
+ */
+function primeWalkGuards(): void {
+  const clock = { now: () => Date.now() } as Clock;
+  const db = new Db(0, { clock, keyExpired: noWalkGuard } as unknown as KeyspaceHost);
+  // V8 keeps no feedback for a function until it has run several times (lazy feedback allocation).
+  for (let round = 0; round < 16; round++) {
+    walkState.guard = round & 1 ? primingGuardOne : primingGuardTwo;
+    walkState.beforeClear = round & 1 ? primingClearOne : primingClearTwo;
+    walkState.activeMask = 0;
+    const entry = new Entry('walk-guard-priming', 'string', Buffer.alloc(1), Date.now());
+    entry.slot = db.entries.length;
+    db.entries.push(entry);
+    db.map.set(entry.key, entry);
+    walkState.activeMask = 1;
+    // Written with changing values, as every walk does: V8 folds a field never changed into the code as a constant.
+    walkState.doneMarks = round & 1;
+    db.lookup(entry.key);
+    db.setExpire(entry, Number.MAX_SAFE_INTEGER);
+    db.persist(entry);
+    db.remove(entry.key);
+    db.clear();
+  }
+  walkState.activeMask = 0;
+  walkState.doneMarks = 0;
+  walkState.guard = noWalkGuard;
+  walkState.beforeClear = noWalkClear;
+}
+function primingGuardOne(_db: Db, _entry: Entry): void {}
+function primingGuardTwo(_db: Db, _entry: Entry): void {}
+function primingClearOne(_db: Db): void {}
+function primingClearTwo(_db: Db): void {}
+primeWalkGuards();
