@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { heapSizeFor } from '../server/eviction/heap.js';
+import { heapSizeFor, tuneGcForCpus } from '../server/eviction/heap.js';
 import { freePort, ioredis } from './helpers.js';
 
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'server', 'cli.js');
@@ -42,6 +42,23 @@ test('heap size: suited to maxmemory, or to the machine', () => {
   assert.is(heapSizeFor(100 * 1024 * 1024), 210);
   assert.is(heapSizeFor(1024 * 1024), 160);
   assert.is(heapSizeFor(0, 8 * 1024 * 1024 * 1024), 6144);
+});
+
+test('one CPU: young collections without helper threads (the CLI says so at verbose)', async () => {
+  assert.is(tuneGcForCpus(2), false);
+  assert.is(tuneGcForCpus(8), false);
+  const port = await freePort();
+  const child = spawn('taskset', ['-c', '0', process.execPath, CLI, '--port', String(port), '--save', '', '--loglevel', 'verbose'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  for (const stream of [child.stdout, child.stderr]) stream?.on('data', (chunk: Buffer) => (output += chunk.toString('latin1')));
+  try {
+    for (let i = 0; i < 100 && !output.includes('Ready to accept connections'); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.match(output, /One CPU available: young-generation collections run on the main thread alone/);
+  } finally {
+    child.kill('SIGKILL');
+  }
 });
 
 test('near a 128 MB heap, SET answers OOM while GET and DEL go on; the server lives', async () => {

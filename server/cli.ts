@@ -8,7 +8,7 @@ import { Config } from './config.js';
 import { ConfigFileError, loadServerConfig, parseServerArgs } from './config-file.js';
 import { REDIS_VERSION } from './commands/connection.js';
 import { Server } from './server.js';
-import { relaunchWithHeapLimit, watchLauncher } from './eviction/heap.js';
+import { relaunchWithHeapLimit, tuneGcForCpus, watchLauncher } from './eviction/heap.js';
 import { AofLoadError, startAof } from './persistence/aof-server.js';
 import { saveOnShutdown, startRdb } from './persistence/snapshot.js';
 
@@ -66,6 +66,7 @@ async function main(): Promise<void> {
   // A V8 heap sized for maxmemory (or the machine) unless one was given: this script runs again under it.
   if (relaunchWithHeapLimit(config, fileURLToPath(import.meta.url), argv)) return;
   watchLauncher();
+  const singleCpuGc = tuneGcForCpus();
 
   // Node cannot fork: daemonize starts a detached copy of this process and leaves.
   if (config.bool('daemonize') && process.env.EMBEDIS_DAEMON_CHILD !== '1') {
@@ -112,6 +113,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   server.log('notice', `Running mode=standalone, port=${port}.`);
+  if (singleCpuGc) server.log('verbose', 'One CPU available: young-generation collections run on the main thread alone.');
   server.log('warning', 'Server initialized');
 
   const pidfile = config.string('pidfile');
