@@ -51,11 +51,14 @@ const BGSAVE_RETRY_DELAY_MS = 5000;
 /**
  * Work per slice of a background walk before yielding to the event loop: a
  * command arriving during a slice waits for its end. Measured (bench/
- * persistence.ts, 1M keys, 4 writing clients): 1 ms slices gave p50 1.2 ms
- * and p99 2.2-4 ms; 0.5 ms gives p50 0.6 ms, p99 1.3 ms, 50% more commands
- * served, and the same save time; 0.25 ms made the save 30% longer.
+ * persistence.ts, 1M keys, 4 writing clients, server on one core): 1 ms
+ * slices gave p50 1.2 ms and p99 2.2-4 ms; 0.5 ms p50 0.65 ms; 0.25 ms p50
+ * 0.40 ms and 1.7-2x the commands served during the save (15-21k against
+ * 8-12k), for a save 25% longer (1.5-2.5 s per 1M keys; Redis's forked
+ * child took 2.1-2.6 s in the same runs). The p99.9 is the same with both
+ * (3-5 ms): GC pauses and the other threads' turns on the core set it.
  */
-const SLICE_MS = 0.5;
+const SLICE_MS = 0.25;
 /** Bytes buffered before a write to the file (and its checksum, computed on this thread). */
 const FLUSH_BYTES = 1 << 16;
 /**
