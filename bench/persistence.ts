@@ -78,21 +78,21 @@ function installProbe(): void {
   let longestGap = 0;
   let longestGapCpu = 0;
   let maxGapCpu = 0;
+  // For EMBEDIS_PERSIST_LOG: gaps over 3 ms and GC pauses (performance.now() ms), and CPU time per thread.
   const longGaps: Array<{ start: number; ms: number }> = [];
   const gcPauses: Array<{ start: number; ms: number; kind: string }> = [];
-  let threadsAtReset = new Map<number, number>();
-  const threadTicks = () => {
-    const ticks = new Map<number, number>();
+  let threadCpuAtReset = new Map<number, number>();
+  /** CPU ms of each thread of this process (schedstat's first field: ns on a CPU). */
+  const threadCpuMs = () => {
+    const cpu = new Map<number, number>();
     for (const tid of fs.readdirSync('/proc/self/task')) {
       try {
-        // schedstat: ns on the CPU, ns waiting for it, timeslices.
-        const fields = fs.readFileSync(`/proc/self/task/${tid}/schedstat`, 'latin1').split(' ');
-        ticks.set(Number(tid), Math.round(Number(fields[0]) / 1e5) / 10);
+        cpu.set(Number(tid), Number(fs.readFileSync(`/proc/self/task/${tid}/schedstat`, 'latin1').split(' ')[0]) / 1e6);
       } catch {
         // the thread ended
       }
     }
-    return ticks;
+    return cpu;
   };
   const timer = setInterval(() => {
     const now = performance.now();
@@ -102,7 +102,6 @@ function installProbe(): void {
       longestGapCpu = cpu - lastCpu;
     }
     if (cpu - lastCpu > maxGapCpu) maxGapCpu = cpu - lastCpu;
-    // Long gaps, with their start on the monotonic clock in µs (a CPU profile's time base), for EMBEDIS_PERSIST_LOG.
     if (now - last > 3 && longGaps.length < 100) longGaps.push({ start: last, ms: now - last });
     last = now;
     lastCpu = cpu;
@@ -114,11 +113,12 @@ function installProbe(): void {
   const gcObserver = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
       gcTotal += entry.duration;
-      if (gcPauses.length < 10000) gcPauses.push({ start: entry.startTime, ms: entry.duration, kind: GC_KINDS[(entry as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0] ?? '?' });
+      const kindNumber = (entry as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0;
+      const kind = GC_KINDS[kindNumber] ?? String(kindNumber);
+      if (gcPauses.length < 10000) gcPauses.push({ start: entry.startTime, ms: entry.duration, kind });
       if (entry.duration > longestGc) {
         longestGc = entry.duration;
-        const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0;
-        longestGcKind = GC_KINDS[kind] ?? String(kind);
+        longestGcKind = kind;
       }
     }
   });
@@ -146,29 +146,24 @@ function installProbe(): void {
         if (error === null) fs.writeFileSync(profileFile, JSON.stringify(result.profile));
       });
     }
-    // Marks the measured window in the server's output (EMBEDIS_PERSIST_LOG).
+    // The measured window, marked in the server's output (EMBEDIS_PERSIST_LOG).
     if (message === 'reset' || message === 'report') process.stderr.write(`=== probe ${message}\n`);
     if (message === 'report') {
-      // Each long gap (performance.now() ms + length) with the GC pauses inside it.
+      // Each long gap (start, length) with the GC pauses inside it; the offset turns a start into
+      // monotonic µs, the time base of a CPU profile and of perf record --clockid monotonic.
       const described = longGaps.map((gap) => {
         const inside = gcPauses.filter((gc) => gc.start < gap.start + gap.ms && gc.start + gc.ms > gap.start);
         return `${gap.start.toFixed(1)}+${gap.ms.toFixed(2)}${inside.map((gc) => `[${gc.kind} ${gc.ms.toFixed(2)}]`).join('')}`;
       });
       const offsetUs = Number(process.hrtime.bigint() / 1000n) - performance.now() * 1000;
       process.stderr.write(`=== gaps over 3 ms (monotonic µs = ms * 1000 + ${offsetUs.toFixed(0)}): ${described.join(' ')}\n`);
+      const used = [...threadCpuMs()].map(([tid, ms]) => `${tid}:${(ms - (threadCpuAtReset.get(tid) ?? 0)).toFixed(1)}`);
+      process.stderr.write(`=== thread CPU ms (main ${process.pid}): ${used.join(' ')}\n`);
     }
     if (message === 'reset') {
       longGaps.length = 0;
       gcPauses.length = 0;
-    }
-    // CPU time per thread over the window (utime+stime, clock ticks), for EMBEDIS_PERSIST_LOG.
-    if (message === 'report') {
-      const now = threadTicks();
-      const used = [...now].map(([tid, ticks]) => `${tid}:${(ticks - (threadsAtReset.get(tid) ?? 0)).toFixed(1)}`);
-      process.stderr.write(`=== thread CPU ms (main ${process.pid}): ${used.join(' ')}\n`);
-    }
-    if (message === 'reset') threadsAtReset = threadTicks();
-    if (message === 'reset') {
+      threadCpuAtReset = threadCpuMs();
       histogram.reset();
       longestGap = 0;
       longestGapCpu = 0;
